@@ -1,0 +1,76 @@
+/** Reading and decoding request bodies: a size limit (413 above 3 MiB) and JSON / YAML parsing with 400s. */
+import type { IncomingMessage } from "node:http";
+import { parseDocument } from "yaml";
+import { newBadRequest, newRequestEntityTooLarge } from "../../core/errors.js";
+
+export const maxRequestBodyBytes = 3 * 1024 * 1024;
+
+/** Reads the whole body; rejects with 413 RequestEntityTooLarge once it exceeds `limit` bytes. */
+export function readBody(req: IncomingMessage, limit = maxRequestBodyBytes): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? "NaN");
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      reject(newRequestEntityTooLarge(limit));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on("data", (c: Buffer) => {
+      if (failed) return;
+      size += c.length;
+      if (size > limit) {
+        failed = true;
+        reject(newRequestEntityTooLarge(limit));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => {
+      if (!failed) resolve(Buffer.concat(chunks));
+    });
+    req.on("error", (err) => {
+      if (!failed) reject(err);
+    });
+  });
+}
+
+/** A short excerpt of the body for error messages, like upstream's summarizeData. */
+export function summarize(body: Buffer, max = 30): string {
+  const hex = body.subarray(0, max).toString("hex");
+  return body.length > max ? `${hex}...` : hex;
+}
+
+/** Parses JSON or YAML; a parse failure is a 400 with the parser's message. */
+export function decodeBody(body: Buffer, format: "json" | "yaml", expectedKind: string): unknown {
+  const text = body.toString("utf8");
+  if (format === "json") {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      throw newBadRequest(`the object provided is unrecognized (must be of type ${expectedKind}): couldn't get version/kind; json parse error: ${msg} (${summarize(body)})`);
+    }
+  }
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    throw newBadRequest(`the object provided is unrecognized (must be of type ${expectedKind}): couldn't get version/kind; yaml: ${e?.message ?? "invalid YAML"} (${summarize(body)})`);
+  }
+  return doc.toJS() as unknown;
+}
+
+/** Parses a JSON or YAML patch document without kind checks. */
+export function decodePatchBody(body: Buffer, yamlAllowed: boolean): unknown {
+  const text = body.toString("utf8");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    if (yamlAllowed) {
+      const doc = parseDocument(text, { uniqueKeys: true });
+      if (doc.errors.length === 0) return doc.toJS() as unknown;
+    }
+    throw newBadRequest(`error decoding patch: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

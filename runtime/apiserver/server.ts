@@ -1,0 +1,222 @@
+/**
+ * The generic API server: installs resources (each a ResourceDefinition served by a registry Store), serves
+ * them under Kubernetes' URL layout with discovery, version and health endpoints, and exposes an express app
+ * that an HTTP(S) server or an aggregator can mount.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import { newGenericNotFound, newMethodNotAllowed } from "../core/errors.js";
+import type { StorageBackend } from "../storage/interface.js";
+import { AdmissionChain, type UserInfo } from "./admission/types.js";
+import {
+  aggregatedContentType,
+  aggregatedDiscovery,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  DiscoveryRegistry,
+  type ServedResource,
+  type SubresourceInfo,
+} from "./discovery.js";
+import { negotiateDiscovery } from "./http/negotiation.js";
+import { sendError, sendObject } from "./http/respond.js";
+import { serveResource, type ResourceScope, type SubresourceHandler } from "./handlers/rest.js";
+import { Store } from "./registry/store.js";
+import { parseRequestInfo } from "./requestinfo.js";
+import { allVerbs, type ResourceDefinition } from "./resource.js";
+
+export interface VersionInfo {
+  major: string;
+  minor: string;
+  gitVersion: string;
+  gitCommit: string;
+  gitTreeState: string;
+  buildDate: string;
+  goVersion: string;
+  compiler: string;
+  platform: string;
+}
+
+export const defaultVersion: VersionInfo = {
+  major: "1",
+  minor: "33",
+  gitVersion: "v1.33.0-kubeforge",
+  gitCommit: "0000000000000000000000000000000000000000",
+  gitTreeState: "clean",
+  buildDate: "2026-11-22T00:00:00Z",
+  goVersion: `node${process.versions.node}`,
+  compiler: "kubeforge",
+  platform: `${process.platform}/${process.arch === "x64" ? "amd64" : process.arch}`,
+};
+
+/** A named health check for /healthz, /livez and /readyz; returns an error message when failing. */
+export type HealthCheck = () => string | undefined | Promise<string | undefined>;
+
+export interface APIServerOptions {
+  storage: StorageBackend;
+  admission?: AdmissionChain;
+  version?: VersionInfo;
+  /** Identifies the caller; absent = everyone is `system:anonymous`. Throw a StatusError (401) to reject. */
+  authenticate?: (req: IncomingMessage) => UserInfo | Promise<UserInfo>;
+  /** "host:port" advertised in /api's serverAddressByClientCIDRs. */
+  serverAddress?: () => string;
+}
+
+const anonymous: UserInfo = { username: "system:anonymous", groups: ["system:unauthenticated"] };
+
+export class APIServer {
+  readonly app: Express;
+  readonly admission: AdmissionChain;
+  readonly discovery = new DiscoveryRegistry();
+  private readonly scopes = new Map<string, ResourceScope>();
+  private readonly stores = new Map<string, Store>();
+  private readonly readyChecks = new Map<string, HealthCheck>();
+  private readonly liveChecks = new Map<string, HealthCheck>();
+
+  constructor(private readonly opts: APIServerOptions) {
+    this.admission = opts.admission ?? new AdmissionChain();
+    this.app = express();
+    this.app.disable("x-powered-by");
+    this.app.disable("etag");
+    this.app.set("query parser", "simple");
+    this.installRoutes();
+  }
+
+  /** Serves a resource; returns its Store (shared storage by `def.storageName`). */
+  installResource(def: ResourceDefinition, subresources: Record<string, { info: SubresourceInfo; handler: SubresourceHandler }> = {}): Store {
+    const storageName = def.storageName ?? `${def.group}/${def.names.plural}`;
+    const store = new Store(def, this.opts.storage.forResource(storageName), this.admission);
+    const subs: SubresourceInfo[] = [];
+    const handlers = new Map<string, SubresourceHandler>();
+    if (def.scale) subs.push({ name: "scale", kind: { group: "autoscaling", version: "v1", kind: "Scale" }, verbs: ["get", "patch", "update"] });
+    if (def.statusSubresource) subs.push({ name: "status", kind: { group: def.group, version: def.version, kind: def.names.kind }, verbs: ["get", "patch", "update"] });
+    for (const [name, s] of Object.entries(subresources)) {
+      subs.push(s.info);
+      handlers.set(name, s.handler);
+    }
+    subs.sort((a, b) => a.name.localeCompare(b.name));
+    const served: ServedResource = { def, subresources: subs };
+    this.discovery.add(served);
+    this.scopes.set(`${def.group}/${def.version}/${def.names.plural}`, { store, served, subresources: handlers });
+    this.stores.set(`${def.group}/${def.version}/${def.names.plural}`, store);
+    return store;
+  }
+
+  /** The store serving group/version/resource. */
+  store(group: string, version: string, resource: string): Store | undefined {
+    return this.stores.get(`${group}/${version}/${resource}`);
+  }
+
+  allStores(): Store[] {
+    return [...this.stores.values()];
+  }
+
+  addReadyCheck(name: string, check: HealthCheck): void {
+    this.readyChecks.set(name, check);
+  }
+
+  addLiveCheck(name: string, check: HealthCheck): void {
+    this.liveChecks.set(name, check);
+  }
+
+  private async user(req: IncomingMessage): Promise<UserInfo> {
+    return this.opts.authenticate ? this.opts.authenticate(req) : anonymous;
+  }
+
+  private installRoutes(): void {
+    const app = this.app;
+    app.get("/version", (_req, res) => sendObject(res, 200, this.opts.version ?? defaultVersion));
+    app.get(["/healthz", "/livez"], (req, res, next) => this.health(req, res, this.liveChecks).catch(next));
+    app.get("/readyz", (req, res, next) => this.health(req, res, new Map([...this.liveChecks, ...this.readyChecks])).catch(next));
+    app.get(["/healthz/:check", "/livez/:check", "/readyz/:check"], (req, res, next) => this.singleCheck(req, res).catch(next));
+    app.use((req, res, next) => {
+      this.handle(req, res).catch(next);
+    });
+    app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, err));
+  }
+
+  private async health(req: Request, res: Response, checks: Map<string, HealthCheck>): Promise<void> {
+    const lines: string[] = ["[+]ping ok"];
+    let failed = false;
+    for (const [name, check] of checks) {
+      const err = await check();
+      if (err) {
+        failed = true;
+        lines.push(`[-]${name} failed: reason withheld`);
+      } else lines.push(`[+]${name} ok`);
+    }
+    const verbose = req.query.verbose !== undefined;
+    res.status(failed ? 500 : 200).type("text/plain; charset=utf-8");
+    res.setHeader("Cache-Control", "no-cache, private");
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    if (failed || verbose) res.send(`${lines.join("\n")}\n${req.path.slice(1)} check ${failed ? "failed" : "passed"}\n`);
+    else res.send("ok");
+  }
+
+  private async singleCheck(req: Request, res: Response): Promise<void> {
+    const name = String(req.params.check);
+    const check = name === "ping" ? () => undefined : (this.readyChecks.get(name) ?? this.liveChecks.get(name));
+    if (!check) {
+      res.status(404).type("text/plain").send("404 page not found\n");
+      return;
+    }
+    const err = await check();
+    res.status(err ? 500 : 200).type("text/plain; charset=utf-8").send(err ? `internal server error: ${err}\n` : "ok");
+  }
+
+  /** The API dispatcher: discovery documents and resource requests. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const method = req.method ?? "GET";
+    const query = url.searchParams;
+    const watchParam = query.get("watch") === "true" || query.get("watch") === "1";
+    const info = parseRequestInfo(method, url.pathname, watchParam);
+    if (!info.prefix) {
+      res.statusCode = 404;
+      res.setHeader("Content-Type", "text/plain; charset=utf-8");
+      res.end("404 page not found\n");
+      return;
+    }
+    const user = await this.user(req);
+    if (!info.isResourceRequest) {
+      if (method !== "GET" && method !== "HEAD") throw newMethodNotAllowed();
+      this.serveDiscovery(req, res, info.prefix, info.group, info.version, info.parts.length);
+      return;
+    }
+    const scope = this.scopes.get(`${info.group}/${info.version}/${info.resource}`);
+    if (!scope) throw newGenericNotFound();
+    await serveResource(scope, info, req, res, { user, query });
+  }
+
+  private serveDiscovery(req: IncomingMessage, res: ServerResponse, prefix: string, group: string, version: string, extraParts: number): void {
+    if (extraParts > 0) throw newGenericNotFound();
+    const address = this.opts.serverAddress?.() ?? "127.0.0.1:6443";
+    if (prefix === "api" && !version) {
+      const rep = negotiateDiscovery(req.headers.accept);
+      if (rep.kind === "aggregated") {
+        res.setHeader("Vary", "Accept");
+        sendObject(res, 200, aggregatedDiscovery(this.discovery, true, rep.version), "json", aggregatedContentType(rep.version));
+      } else sendObject(res, 200, apiVersions(this.discovery, address));
+      return;
+    }
+    if (prefix === "apis" && !group) {
+      const rep = negotiateDiscovery(req.headers.accept);
+      if (rep.kind === "aggregated") {
+        res.setHeader("Vary", "Accept");
+        sendObject(res, 200, aggregatedDiscovery(this.discovery, false, rep.version), "json", aggregatedContentType(rep.version));
+      } else sendObject(res, 200, apiGroupList(this.discovery));
+      return;
+    }
+    if (prefix === "apis" && !version) {
+      if (!this.discovery.hasGroup(group)) throw newGenericNotFound();
+      sendObject(res, 200, { kind: "APIGroup", apiVersion: "v1", ...apiGroup(this.discovery, group) });
+      return;
+    }
+    const gv = this.discovery.groupVersion(prefix === "api" ? "" : group, version);
+    if (!gv) throw newGenericNotFound();
+    sendObject(res, 200, apiResourceList(gv));
+  }
+}
+
+export { allVerbs };

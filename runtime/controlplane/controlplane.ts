@@ -1,0 +1,178 @@
+/**
+ * The local control plane: the generic API server with the built-in kinds, NamespaceLifecycle admission, the
+ * namespace controller and the garbage collector, on a storage backend (memory by default). `listen` serves
+ * it over HTTPS with client-certificate authentication.
+ */
+import { createServer as createHttpsServer, type Server } from "node:https";
+import type { IncomingMessage } from "node:http";
+import type { TLSSocket } from "node:tls";
+import type { AddressInfo } from "node:net";
+import { isAlreadyExists } from "../core/errors.js";
+import type { UserInfo } from "../apiserver/admission/types.js";
+import type { Store } from "../apiserver/registry/store.js";
+import { APIServer, type VersionInfo } from "../apiserver/server.js";
+import type { StorageBackend } from "../storage/interface.js";
+import { MemoryBackend } from "../storage/memory.js";
+import { userFromCertificate } from "./certs.js";
+import { namespaceLifecycle } from "./admission/namespace-lifecycle.js";
+import { builtinResources } from "./builtin/index.js";
+import { controllerContext } from "./controllers/context.js";
+import { GarbageCollector } from "./controllers/garbagecollector.js";
+import { NamespaceController } from "./controllers/namespace.js";
+import { namespaceFinalize, podBinding } from "./subresources.js";
+
+export const defaultNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"] as const;
+
+export interface ControlPlaneOptions {
+  /** Storage backend; default an in-memory backend. */
+  storage?: StorageBackend;
+  /** Watch history per resource for the default memory backend (410 Expired beyond it). */
+  historyCapacity?: number;
+  /** Interval of watch bookmarks for the default memory backend. */
+  bookmarkIntervalMs?: number;
+  version?: VersionInfo;
+}
+
+export interface TLSOptions {
+  certPEM: string;
+  keyPEM: string;
+  /** CA that client certificates must chain to. */
+  clientCAPEM: string;
+}
+
+export class ControlPlane {
+  readonly server: APIServer;
+  readonly storage: StorageBackend;
+  private readonly namespaceController: NamespaceController;
+  private readonly gc: GarbageCollector;
+  private httpServer: Server | undefined;
+  private address = "127.0.0.1:6443";
+  private started = false;
+
+  constructor(opts: ControlPlaneOptions = {}) {
+    this.storage =
+      opts.storage ??
+      new MemoryBackend({
+        ...(opts.historyCapacity !== undefined ? { historyCapacity: opts.historyCapacity } : {}),
+        ...(opts.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),
+      });
+    this.server = new APIServer({
+      storage: this.storage,
+      ...(opts.version ? { version: opts.version } : {}),
+      authenticate: (req) => authenticate(req),
+      serverAddress: () => this.address,
+    });
+    let pods: Store | undefined;
+    let namespaces: Store | undefined;
+    for (const def of builtinResources()) {
+      if (def.group === "" && def.names.plural === "pods") {
+        pods = this.server.installResource(def, { binding: podBinding(this.lazy(() => pods)) });
+      } else if (def.group === "" && def.names.plural === "namespaces") {
+        namespaces = this.server.installResource(def, { finalize: namespaceFinalize(this.lazy(() => namespaces)) });
+      } else {
+        this.server.installResource(def);
+      }
+    }
+    if (!namespaces) throw new Error("built-in namespaces resource missing");
+    const nsStore = namespaces;
+    this.server.admission.add(namespaceLifecycle(nsStore.storage, (attrs) => this.server.store(attrs.resource.group, attrs.resource.version, attrs.resource.resource)?.def.namespaced ?? false));
+    this.namespaceController = new NamespaceController(nsStore, () => this.storageOwners().filter((s) => s.def.namespaced));
+    this.gc = new GarbageCollector(this.storageOwners());
+    this.server.addReadyCheck("informer-sync", () => (this.started ? undefined : "not started"));
+  }
+
+  /** A store reference resolved at first use (subresources are installed before their store exists). */
+  private lazy(get: () => Store | undefined): Store {
+    return new Proxy({} as Store, {
+      get: (_t, prop) => {
+        const s = get();
+        if (!s) throw new Error("store not installed");
+        const v = (s as unknown as Record<string | symbol, unknown>)[prop];
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(s) : v;
+      },
+    });
+  }
+
+  /** One store per distinct storage (events.k8s.io and core events share one). */
+  storageOwners(): Store[] {
+    const seen = new Set<string>();
+    const out: Store[] = [];
+    for (const s of this.server.allStores()) {
+      const key = s.def.storageName ?? `${s.def.group}/${s.def.names.plural}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(s);
+    }
+    return out;
+  }
+
+  /** Creates the default namespaces and starts the built-in controllers. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    const ns = this.server.store("", "v1", "namespaces");
+    if (!ns) throw new Error("namespaces not served");
+    for (const name of defaultNamespaces) {
+      try {
+        await ns.create(controllerContext("bootstrap"), { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+      }
+    }
+    await this.namespaceController.start();
+    await this.gc.start();
+    this.started = true;
+  }
+
+  /** Serves HTTPS on host:port (port 0 = ephemeral); resolves with the bound address. */
+  async listen(host: string, port: number, tls: TLSOptions): Promise<AddressInfo> {
+    await this.start();
+    const server = createHttpsServer(
+      { cert: tls.certPEM, key: tls.keyPEM, ca: tls.clientCAPEM, requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 60_000 },
+      this.server.app,
+    );
+    server.headersTimeout = 0;
+    server.requestTimeout = 0;
+    this.httpServer = server;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      server.once("error", onError);
+      server.listen(port, host, () => {
+        server.off("error", onError);
+        resolve();
+      });
+    });
+    const addr = server.address() as AddressInfo;
+    this.address = `${addr.address}:${addr.port}`;
+    return addr;
+  }
+
+  /** Stops serving (open watches are ended), the controllers and the storage. */
+  async stop(): Promise<void> {
+    this.namespaceController.stop();
+    this.gc.stop();
+    const server = this.httpServer;
+    this.httpServer = undefined;
+    if (server) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    }
+    await this.storage.close();
+  }
+
+  /** Resolves once the built-in controllers have nothing queued (useful in tests). */
+  async controllersIdle(): Promise<void> {
+    await Promise.all([this.namespaceController.idle(), this.gc.idle()]);
+  }
+}
+
+/** Client certificate → user; no certificate → anonymous (authorization comes with RBAC). */
+function authenticate(req: IncomingMessage): UserInfo {
+  const sock = req.socket as TLSSocket;
+  const cert = sock.authorized ? sock.getPeerX509Certificate?.() : undefined;
+  if (cert) {
+    const { username, groups } = userFromCertificate(cert);
+    return { username, groups: [...groups, "system:authenticated"] };
+  }
+  return { username: "system:anonymous", groups: ["system:unauthenticated"] };
+}

@@ -1,0 +1,69 @@
+/**
+ * `kubeforge/testing`: a local control plane for tests, in-process on an ephemeral port.
+ *
+ *   const cp = await startControlPlane();
+ *   const client = cp.kubeConfig.makeApiClient(CoreV1Api);
+ *   ...
+ *   await cp.stop();
+ */
+import { writeFile } from "node:fs/promises";
+import { KubeConfig } from "@kubernetes/client-node";
+import { createCA, type CertificateAuthority, type KeyPairPEM } from "../controlplane/certs.js";
+import { ControlPlane, type ControlPlaneOptions } from "../controlplane/controlplane.js";
+import { kubeconfigObject, kubeconfigYAML } from "../controlplane/kubeconfig.js";
+
+export interface RunningControlPlane {
+  /** https://127.0.0.1:PORT */
+  url: string;
+  /** A client-node KubeConfig authenticated as the admin (system:masters). */
+  kubeConfig: KubeConfig;
+  /** The kubeconfig as YAML, for kubectl. */
+  kubeconfigYAML: string;
+  /** Writes the kubeconfig to `path` (for kubectl --kubeconfig). */
+  writeKubeconfig(path: string): Promise<void>;
+  controlPlane: ControlPlane;
+  stop(): Promise<void>;
+}
+
+interface Credentials {
+  ca: CertificateAuthority;
+  serving: KeyPairPEM;
+  admin: KeyPairPEM;
+}
+
+let credentials: Promise<Credentials> | undefined;
+
+/** One CA and key pairs per process: certificate generation is the slowest part of start-up. */
+function processCredentials(): Promise<Credentials> {
+  credentials ??= (async () => {
+    const ca = await createCA("kubeforge-test-ca");
+    const [serving, admin] = await Promise.all([
+      ca.issue({ subject: "CN=kubeforge-apiserver", dnsNames: ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"], ips: ["127.0.0.1", "::1"], server: true }),
+      ca.issue({ subject: "CN=kubeforge-admin, O=system:masters", client: true }),
+    ]);
+    return { ca, serving, admin };
+  })();
+  return credentials;
+}
+
+export async function startControlPlane(opts: ControlPlaneOptions & { port?: number } = {}): Promise<RunningControlPlane> {
+  const creds = await processCredentials();
+  const cp = new ControlPlane(opts);
+  const addr = await cp.listen("127.0.0.1", opts.port ?? 0, { certPEM: creds.serving.certPEM, keyPEM: creds.serving.keyPEM, clientCAPEM: creds.ca.certPEM });
+  const url = `https://127.0.0.1:${addr.port}`;
+  const params = { server: url, caPEM: creds.ca.certPEM, clientCertPEM: creds.admin.certPEM, clientKeyPEM: creds.admin.keyPEM };
+  const kc = new KubeConfig();
+  kc.loadFromString(JSON.stringify(kubeconfigObject(params)));
+  const yaml = kubeconfigYAML(params);
+  return {
+    url,
+    kubeConfig: kc,
+    kubeconfigYAML: yaml,
+    writeKubeconfig: (path) => writeFile(path, yaml, { mode: 0o600 }),
+    controlPlane: cp,
+    stop: () => cp.stop(),
+  };
+}
+
+export { ControlPlane };
+export type { ControlPlaneOptions };
