@@ -1,0 +1,48 @@
+/** The kubeforge command line. */
+import { clusterCommand } from "./cluster.js";
+import { UsageError } from "./errors.js";
+
+export const usage = `Usage: kubeforge <command> [options]
+
+Commands:
+  cluster up     run a local Kubernetes-compatible control plane (see: kubeforge cluster --help)
+  version        print kubeforge's version
+
+Run "kubeforge <command> --help" for a command's options.
+`;
+
+async function run(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case undefined:
+    case "-h":
+    case "--help":
+    case "help":
+      process.stdout.write(usage);
+      return cmd === undefined ? 2 : 0;
+    case "version":
+    case "--version": {
+      const { readFile } = await import("node:fs/promises");
+      const pkg = JSON.parse(await readFile(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+      process.stdout.write(`kubeforge ${pkg.version}\n`);
+      return 0;
+    }
+    case "cluster":
+      return clusterCommand(rest);
+    default:
+      throw new UsageError(`unknown command "${cmd}"\n\n${usage}`);
+  }
+}
+
+/** Runs the CLI; user mistakes print one line (plus usage) and return a non-zero code, never a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`kubeforge: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}
