@@ -16,9 +16,11 @@ import {
   apiResourceList,
   apiVersions,
   DiscoveryRegistry,
+  type GroupVersionEntry,
   type ServedResource,
   type SubresourceInfo,
 } from "./discovery.js";
+import { openAPIV3Document, openAPIV3Index } from "./openapi.js";
 import { negotiateDiscovery } from "./http/negotiation.js";
 import { sendError, sendObject } from "./http/respond.js";
 import { serveResource, type ResourceScope, type SubresourceHandler } from "./handlers/rest.js";
@@ -112,6 +114,17 @@ export class APIServer {
     return [...this.stores.values()];
   }
 
+  private readonly openAPICache = new WeakMap<GroupVersionEntry, { count: number; text: string }>();
+
+  /** The serialised OpenAPI v3 document of a group-version (cached until resources are added to it). */
+  private openAPIDoc(gv: GroupVersionEntry): string {
+    const cached = this.openAPICache.get(gv);
+    if (cached && cached.count === gv.resources.length) return cached.text;
+    const text = JSON.stringify(openAPIV3Document(gv));
+    this.openAPICache.set(gv, { count: gv.resources.length, text });
+    return text;
+  }
+
   addReadyCheck(name: string, check: HealthCheck): void {
     this.readyChecks.set(name, check);
   }
@@ -127,6 +140,17 @@ export class APIServer {
   private installRoutes(): void {
     const app = this.app;
     app.get("/version", (_req, res) => sendObject(res, 200, this.opts.version ?? defaultVersion));
+    app.get("/openapi/v3", (_req, res) => sendObject(res, 200, openAPIV3Index(this.discovery, (gv) => this.openAPIDoc(gv))));
+    app.get(/^\/openapi\/v3\/(.+)$/, (req, res, next) => {
+      const m = /^(?:api\/([^/]+)|apis\/([^/]+)\/([^/]+))$/.exec(String(req.params[0]));
+      const gv = m ? this.discovery.groupVersion(m[1] ? "" : (m[2] ?? ""), m[1] ?? m[3] ?? "") : undefined;
+      if (!gv) {
+        next(newGenericNotFound());
+        return;
+      }
+      res.setHeader("Cache-Control", req.query.hash ? "public, immutable" : "no-cache, private");
+      res.status(200).type("application/json").send(this.openAPIDoc(gv));
+    });
     app.get(["/healthz", "/livez"], (req, res, next) => this.health(req, res, this.liveChecks).catch(next));
     app.get("/readyz", (req, res, next) => this.health(req, res, new Map([...this.liveChecks, ...this.readyChecks])).catch(next));
     app.get(["/healthz/:check", "/livez/:check", "/readyz/:check"], (req, res, next) => this.singleCheck(req, res).catch(next));
