@@ -38,6 +38,8 @@ export interface Strategy {
   validate?(obj: KubeObject): FieldError[];
   /** Field errors for an update, including immutable fields. */
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+  /** Field errors for a write through the status subresource (absent: validateUpdate). */
+  validateStatusUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
   /** Normalises the object before storing (e.g. sorting). */
   canonicalize?(obj: KubeObject): void;
   /** Warnings returned in `Warning` headers. */

@@ -54,7 +54,9 @@ export function newConflict(gr: GroupResource, name: string, reason: string): St
 
 export function newInvalid(gk: GroupKind, name: string, errs: readonly FieldError[]): StatusError {
   const causes: StatusCause[] = errs.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field }));
-  const agg = errs.length === 1 ? fieldErrorString(errs[0] as FieldError) : `[${errs.map(fieldErrorString).join(", ")}]`;
+  // like upstream's ErrorList.ToAggregate, repeated messages are reported once
+  const msgs = [...new Set(errs.map(fieldErrorString))];
+  const agg = msgs.length === 1 ? (msgs[0] ?? "") : `[${msgs.join(", ")}]`;
   const details: StatusDetails = { name };
   if (gk.group) details.group = gk.group;
   details.kind = gk.kind;

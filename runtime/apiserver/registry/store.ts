@@ -311,7 +311,8 @@ export class Store {
       await this.admission.admit(this.attrs(ctx, "UPDATE", sub, name, next, old));
       prepareObjectMetaForUpdate(next, old, this.def);
       if (sub === "") strategy?.prepareForUpdate?.(next, old);
-      const errs = [...validateObjectMetaUpdate(next, old, this.def), ...(strategy?.validateUpdate?.(next, old) ?? strategy?.validate?.(next) ?? [])];
+      const kindErrs = sub === "status" && strategy?.validateStatusUpdate ? strategy.validateStatusUpdate(next, old) : (strategy?.validateUpdate?.(next, old) ?? strategy?.validate?.(next) ?? []);
+      const errs = [...validateObjectMetaUpdate(next, old, this.def), ...kindErrs];
       this.invalidIfAny(next, errs);
       strategy?.canonicalize?.(next);
       ctx.warnings.push(...(strategy?.warningsOnUpdate?.(next, old) ?? []));
