@@ -21,6 +21,8 @@ export interface RunningControlPlane {
   kubeconfigYAML: string;
   /** Writes the kubeconfig to `path` (for kubectl --kubeconfig). */
   writeKubeconfig(path: string): Promise<void>;
+  /** PEM credentials of the admin user and the CA, for raw HTTPS clients. */
+  credentials: { caPEM: string; certPEM: string; keyPEM: string };
   controlPlane: ControlPlane;
   stop(): Promise<void>;
 }
@@ -60,6 +62,7 @@ export async function startControlPlane(opts: ControlPlaneOptions & { port?: num
     kubeConfig: kc,
     kubeconfigYAML: yaml,
     writeKubeconfig: (path) => writeFile(path, yaml, { mode: 0o600 }),
+    credentials: { caPEM: creds.ca.certPEM, certPEM: creds.admin.certPEM, keyPEM: creds.admin.keyPEM },
     controlPlane: cp,
     stop: () => cp.stop(),
   };
