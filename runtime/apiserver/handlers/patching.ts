@@ -1,5 +1,5 @@
 /** Applies a decoded patch (JSON, merge or strategic merge) to the stored object, mapping failures to API errors. */
-import { newBadRequest, newInvalid, StatusError } from "../../core/errors.js";
+import { newBadRequest, newInvalid, type StatusError } from "../../core/errors.js";
 import type { KubeObject } from "../../core/object.js";
 import { isPlainObject } from "../../core/object.js";
 import { fieldErrors, FieldPath } from "../../core/validation.js";
@@ -41,16 +41,7 @@ export function applyPatch(scope: { store: Store }, p: PatchInput, current: Kube
   return out as KubeObject;
 }
 
-export function patchErrorToStatus(store: Store, name: string, err: PatchError): StatusError {
-  if (err.kind === "BadRequest") return newBadRequest(err.message);
-  return new StatusError({
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message: err.message,
-    reason: "Invalid",
-    details: { name, ...(store.def.group ? { group: store.def.group } : {}), kind: store.def.names.kind, causes: [{ message: err.message }] },
-    code: 422,
-  });
+/** The Status kube-apiserver sends for a patch that fails (400, 413, 422 or 500, with upstream's wording). */
+export function patchErrorToStatus(_store: Store, _name: string, err: PatchError): StatusError {
+  return err.toStatusError();
 }
