@@ -50,6 +50,13 @@ export interface Strategy {
    * (undefined = not specified). 0 deletes immediately. Absent hook = immediate deletion.
    */
   gracePeriodSeconds?(obj: KubeObject, requested: number | undefined): number;
+  /**
+   * Holds a deletion after the first delete call while true, even without metadata.finalizers
+   * (namespaces: until spec.finalizers is empty).
+   */
+  deletionBlocked?(obj: KubeObject): boolean;
+  /** Called when the object is first marked for deletion (namespaces: phase Terminating). */
+  beginDeletion?(obj: KubeObject): void;
   /** Called once the object is gone from storage (releases allocations such as a Service's clusterIP). */
   afterDelete?(obj: KubeObject): void;
 }

@@ -16,7 +16,7 @@ import {
 } from "./intstr.js";
 import { FieldPath, fieldErrorString } from "./validation.js";
 
-const percentMsg = "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%' or '93%', regex used for validation is '[0-9]+%')";
+const percentMsg = "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')";
 
 describe("getScaledValueFromIntOrPercent (upstream TestGetIntFromIntOrPercent)", () => {
   it.each<[IntOrString, number, boolean, number]>([

@@ -2,7 +2,7 @@
  * intstr.IntOrString (k8s.io/apimachinery/pkg/util/intstr): a JSON number or string, as in `maxUnavailable: 1` or
  * `maxSurge: "25%"`, with upstream's scaling helper and the validators the apps API group applies to such fields.
  */
-import { fieldErrors, type FieldError, type FieldPath } from "./validation.js";
+import { fieldErrors, regexError, type FieldError, type FieldPath } from "./validation.js";
 
 /** The wire form: a number (Type Int) or a string (Type String). The distinction matters: `"1"` is not `1`. */
 export type IntOrString = number | string;
@@ -102,7 +102,7 @@ const percentErrMsg = "a valid percent string must be a numeric string followed 
 /** validation.IsValidPercent: upstream's message for a string that is not `<digits>%`. */
 export function isValidPercent(percent: string): string[] {
   if (percentRe.test(percent)) return [];
-  return [`${percentErrMsg} (e.g. '1%' or '93%', regex used for validation is '${percentFmt}')`];
+  return [regexError(percentErrMsg, percentFmt, "1%", "93%")];
 }
 
 /**

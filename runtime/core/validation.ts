@@ -129,12 +129,10 @@ const qualifiedNameFmt = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
 const qualifiedNameRe = new RegExp(`^${qualifiedNameFmt}$`);
 const labelValueRe = new RegExp(`^(${qualifiedNameFmt})?$`);
 
-function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  let s = `${msg} (`;
-  if (examples.length > 0) {
-    s += `e.g. ${examples.map((e) => `'${e}'`).join(" or ")}, `;
-  }
-  return `${s}regex used for validation is '${fmt}')`;
+/** Upstream's RegexError wording, down to its separators: "(e.g. 'a',  or 'b', regex used for validation is '...')". */
+export function regexError(msg: string, fmt: string, ...examples: string[]): string {
+  if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
+  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(" or ")}regex used for validation is '${fmt}')`;
 }
 
 export const DNS1123LabelMaxLength = 63;

@@ -94,7 +94,7 @@ describe("Watch", () => {
       () => undefined,
     );
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: "w" }, data: { k: "1" } } });
-    await core.patchNamespacedConfigMap({ namespace: ns, name: "w", body: { data: { k: "2" } } }, undefined);
+    await core.patchNamespacedConfigMap({ namespace: ns, name: "w", body: [{ op: "replace", path: "/data/k", value: "2" }] });
     await core.deleteNamespacedConfigMap({ namespace: ns, name: "w" });
     await done;
     ctl.abort();

@@ -77,9 +77,8 @@ export async function serveResource(scope: ResourceScope, info: RequestInfo, req
   switch (verb) {
     case "get": {
       const obj = await store.get(ctx, info.name);
-      const lq = parseListQuery(new URLSearchParams(), false);
       const inc = q.get("includeObject");
-      send(res, rep, 200, render(rep, scope, obj, inc === "Object" || inc === "None" ? inc : lq.includeObject));
+      send(res, rep, 200, render(rep, scope, obj, inc === "Object" || inc === "None" ? inc : "Metadata"));
       return;
     }
     case "list": {

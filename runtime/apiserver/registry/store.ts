@@ -374,7 +374,7 @@ export class Store {
 
   private shouldDeleteAfterUpdate(obj: KubeObject): boolean {
     const m = obj.metadata;
-    return !!m.deletionTimestamp && (m.finalizers ?? []).length === 0 && (m.deletionGracePeriodSeconds ?? 0) === 0;
+    return !!m.deletionTimestamp && (m.finalizers ?? []).length === 0 && (m.deletionGracePeriodSeconds ?? 0) === 0 && !(this.def.strategy?.deletionBlocked?.(obj) ?? false);
   }
 
   // ---- delete ----
@@ -399,7 +399,8 @@ export class Store {
 
     const grace = this.def.strategy?.gracePeriodSeconds ? this.def.strategy.gracePeriodSeconds(current, opts.gracePeriodSeconds) : 0;
     const finalizers = this.finalizersAfterDelete(current, opts);
-    const pending = finalizers.length > 0 || grace > 0;
+    const blocked = this.def.strategy?.deletionBlocked?.(current) ?? false;
+    const pending = finalizers.length > 0 || grace > 0 || blocked;
     if (!pending) {
       if (ctx.dryRun) return { object: this.deletedResult(current), deleted: true };
       try {
@@ -415,6 +416,7 @@ export class Store {
       if (!m.deletionTimestamp) {
         m.deletionTimestamp = rfc3339(new Date(now.getTime() + grace * 1000));
         m.deletionGracePeriodSeconds = grace;
+        this.def.strategy?.beginDeletion?.(obj);
       } else if (grace < (m.deletionGracePeriodSeconds ?? 0)) {
         // a shorter grace period moves the deletion earlier
         m.deletionTimestamp = rfc3339(new Date(now.getTime() + grace * 1000));

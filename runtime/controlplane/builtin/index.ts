@@ -2,10 +2,11 @@
 import type { ResourceDefinition } from "../../apiserver/resource.js";
 import { appsResources } from "./apps/index.js";
 import { coordinationResources } from "./coordination/index.js";
-import { coreResources } from "./core/index.js";
+import { createCoreResources } from "./core/index.js";
 import { eventsResources } from "./events/index.js";
 import { rbacResources } from "./rbac/index.js";
 
+/** A fresh set per control plane (each has its own Service IP and port allocations). */
 export function builtinResources(): readonly ResourceDefinition[] {
-  return [...coreResources, ...appsResources, ...eventsResources, ...rbacResources, ...coordinationResources];
+  return [...createCoreResources(), ...appsResources, ...eventsResources, ...rbacResources, ...coordinationResources];
 }

@@ -103,7 +103,7 @@ describe("Deployment validation", () => {
       'spec.strategy.rollingUpdate.maxUnavailable: Invalid value: "0%": may not be 0 when `maxSurge` is 0',
     ]);
     expect(validate(deployment({ strategy: { rollingUpdate: { maxSurge: "5", maxUnavailable: "150%" } } }))).toEqual([
-      "spec.strategy.rollingUpdate.maxSurge: Invalid value: \"5\": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%' or '93%', regex used for validation is '[0-9]+%')",
+      "spec.strategy.rollingUpdate.maxSurge: Invalid value: \"5\": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
       'spec.strategy.rollingUpdate.maxUnavailable: Invalid value: "150%": must not be greater than 100%',
     ]);
     expect(validate(deployment({ strategy: { type: "BlueGreen" } }))).toEqual([

@@ -94,7 +94,7 @@ describe("StatefulSet validation", () => {
       "spec.replicas: Invalid value: -1: must be greater than or equal to 0",
       "spec.minReadySeconds: Invalid value: -1: must be greater than or equal to 0",
       "spec.ordinals.start: Invalid value: -1: must be greater than or equal to 0",
-      "spec.serviceName: Invalid value: \"Nginx_Svc\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name' or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+      "spec.serviceName: Invalid value: \"Nginx_Svc\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
     ]);
   });
 

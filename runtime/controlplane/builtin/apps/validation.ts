@@ -3,6 +3,7 @@
  * selectors, pod templates of workload controllers, int-or-percent fields and status counters.
  */
 import { labelSelectorAsSelector, validateLabelSelector, type LabelSelector, type Selector } from "../../../core/labels.js";
+import { isNotMoreThan100Percent as coreIsNotMoreThan100Percent, isValidPercent } from "../../../core/intstr.js";
 import type { KubeObject } from "../../../core/object.js";
 import { FieldPath, fieldErrors, type FieldError } from "../../../core/validation.js";
 import { asNumber, asRecord, asStringMap, validateNonnegativeField, type JsonRecord } from "../common/apps-shared.js";
@@ -13,12 +14,10 @@ export const specPath = FieldPath.of("spec");
 // ---- int or percent (intstr.IntOrString) ----
 
 const percentRe = /^[0-9]+%$/;
-const percentErrMsg =
-  "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%' or '93%', regex used for validation is '[0-9]+%')";
 
 /** ValidatePositiveIntOrPercent: a non-negative integer or a percent string. */
 export function validatePositiveIntOrPercent(v: unknown, path: FieldPath): FieldError[] {
-  if (typeof v === "string") return percentRe.test(v) ? [] : [fieldErrors.invalid(path, v, percentErrMsg)];
+  if (typeof v === "string") return isValidPercent(v).map((m) => fieldErrors.invalid(path, v, m));
   if (typeof v === "number") return validateNonnegativeField(v, path);
   if (v === undefined || v === null) return [];
   return [fieldErrors.invalid(path, v, "must be an integer or percentage (e.g '5%%')")];
@@ -36,8 +35,7 @@ export function intOrPercentValue(v: unknown): number {
 
 /** IsNotMoreThan100Percent. */
 export function isNotMoreThan100Percent(v: unknown, path: FieldPath): FieldError[] {
-  if (typeof v !== "string" || !percentRe.test(v) || Number(v.slice(0, -1)) <= 100) return [];
-  return [fieldErrors.invalid(path, v, "must not be greater than 100%")];
+  return typeof v === "string" ? coreIsNotMoreThan100Percent(v, path) : [];
 }
 
 // ---- selectors and templates ----

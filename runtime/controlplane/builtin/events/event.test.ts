@@ -143,7 +143,7 @@ describe("validation (strict for events.k8s.io/v1)", () => {
     expect(validate(e2)).toEqual([
       "reportingController: Required value",
       'reportingController: Invalid value: "": name part must be non-empty',
-      "reportingController: Invalid value: \"\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName' or 'my.name' or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+      "reportingController: Invalid value: \"\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
       "reportingInstance: Required value",
       "action: Required value",
       "reason: Required value",
@@ -160,7 +160,7 @@ describe("validation (strict for events.k8s.io/v1)", () => {
 
   it("checks the reporting controller is a qualified name and the series", () => {
     expect(validate(v1Event({ reportingController: "not a name", series: { count: 1 } }))).toEqual([
-      "reportingController: Invalid value: \"not a name\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName' or 'my.name' or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+      "reportingController: Invalid value: \"not a name\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
       'series.count: Invalid value: "": should be at least 2',
       "series.lastObservedTime: Required value",
     ]);
