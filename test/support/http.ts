@@ -33,6 +33,7 @@ export function api(cp: RunningControlPlane, method: string, path: string, req: 
   const payload = req.body === undefined ? undefined : typeof req.body === "string" || Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body);
   const headers: Record<string, string> = { Accept: "application/json", ...req.headers };
   if (payload !== undefined && !headers["Content-Type"]) headers["Content-Type"] = req.contentType ?? "application/json";
+  if (payload !== undefined) headers["Content-Length"] = String(Buffer.byteLength(payload));
   return new Promise((resolve, reject) => {
     const r = request(`${cp.url}${path}`, { method, headers, agent: agentFor(cp) }, (res) => {
       const chunks: Buffer[] = [];
