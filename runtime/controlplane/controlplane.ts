@@ -15,7 +15,8 @@ import type { StorageBackend } from "../storage/interface.js";
 import { MemoryBackend } from "../storage/memory.js";
 import { userFromCertificate } from "./certs.js";
 import { namespaceLifecycle } from "./admission/namespace-lifecycle.js";
-import { builtinResources } from "./builtin/index.js";
+import { builtinResources, ServiceAllocator } from "./builtin/index.js";
+import { repairServiceAllocations } from "./builtin/core/index.js";
 import { controllerContext } from "./controllers/context.js";
 import { GarbageCollector } from "./controllers/garbagecollector.js";
 import { NamespaceController } from "./controllers/namespace.js";
@@ -47,6 +48,7 @@ export class ControlPlane {
   private readonly gc: GarbageCollector;
   private httpServer: Server | undefined;
   private address = "127.0.0.1:6443";
+  private readonly serviceAllocator = new ServiceAllocator();
   private started = false;
 
   constructor(opts: ControlPlaneOptions = {}) {
@@ -64,7 +66,7 @@ export class ControlPlane {
     });
     let pods: Store | undefined;
     let namespaces: Store | undefined;
-    for (const def of builtinResources()) {
+    for (const def of builtinResources(this.serviceAllocator)) {
       if (def.group === "" && def.names.plural === "pods") {
         pods = this.server.installResource(def, { binding: podBinding(this.lazy(() => pods)) });
       } else if (def.group === "" && def.names.plural === "namespaces") {
@@ -118,9 +120,33 @@ export class ControlPlane {
         if (!isAlreadyExists(err)) throw err;
       }
     }
+    await this.bootstrapServices();
     await this.namespaceController.start();
     await this.gc.start();
     this.started = true;
+  }
+
+  /** Rebuilds Service IP/port allocations from storage and makes sure `default/kubernetes` exists (first service IP). */
+  private async bootstrapServices(): Promise<void> {
+    const services = this.server.store("", "v1", "services");
+    if (!services) return;
+    const ctx = controllerContext("bootstrap");
+    const all = await services.list(ctx, {});
+    repairServiceAllocations(this.serviceAllocator, all.items);
+    if (all.items.some((s) => s.metadata.namespace === "default" && s.metadata.name === "kubernetes")) return;
+    try {
+      await services.create(
+        { ...ctx, namespace: "default" },
+        {
+          apiVersion: "v1",
+          kind: "Service",
+          metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
+          spec: { type: "ClusterIP", clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }], sessionAffinity: "None" },
+        },
+      );
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+    }
   }
 
   /** Serves HTTPS on host:port (port 0 = ephemeral); resolves with the bound address. */

@@ -2,11 +2,13 @@
 import type { ResourceDefinition } from "../../apiserver/resource.js";
 import { appsResources } from "./apps/index.js";
 import { coordinationResources } from "./coordination/index.js";
-import { createCoreResources } from "./core/index.js";
+import { createCoreResources, ServiceAllocator } from "./core/index.js";
 import { eventsResources } from "./events/index.js";
 import { rbacResources } from "./rbac/index.js";
 
 /** A fresh set per control plane (each has its own Service IP and port allocations). */
-export function builtinResources(): readonly ResourceDefinition[] {
-  return [...createCoreResources(), ...appsResources, ...eventsResources, ...rbacResources, ...coordinationResources];
+export function builtinResources(alloc: ServiceAllocator = new ServiceAllocator()): readonly ResourceDefinition[] {
+  return [...createCoreResources(alloc), ...appsResources, ...eventsResources, ...rbacResources, ...coordinationResources];
 }
+
+export { ServiceAllocator };
