@@ -1,0 +1,81 @@
+/**
+ * `npm run bench`: every benchmark, each against its peers measured in the same run, then a summary table on
+ * stdout and bench/results/latest.json. BENCH_QUICK=1 shortens every phase (a smoke run, not for the record).
+ */
+import { performance } from "node:perf_hooks";
+import { loadavg } from "node:os";
+import { resolve } from "node:path";
+import { benchBigList } from "./biglist.js";
+import { benchClientNode } from "./clientnode.js";
+import { benchCrud } from "./crud.js";
+import { machineInfo } from "./lib/machine.js";
+import { summaryTable, writeJSON } from "./lib/report.js";
+import { Recorder } from "./lib/results.js";
+import { benchMemory } from "./memory.js";
+import { benchStartup } from "./startup.js";
+import { startTargets } from "./targets/index.js";
+import { etcdVersion } from "./targets/etcd.js";
+import { benchWatch } from "./watch.js";
+
+const quick = process.env.BENCH_QUICK === "1";
+const config = {
+  startup: { processes: 3, startsPerProcess: quick ? 3 : 6, etcdRuns: 3 },
+  memory: { pods: 10_000, runs: quick ? 1 : 3 },
+  crud: { concurrencies: [1, 8, 32], runs: quick ? 1 : 3, durationMs: quick ? 200 : 500, warmupMs: 200, listSize: 100 },
+  clientNode: { concurrencies: [1, 8], runs: quick ? 1 : 3, durationMs: quick ? 200 : 400, listSize: 100 },
+  watch: { watchers: [1, 8, 32], runs: quick ? 1 : 3, writeMs: quick ? 200 : 500, writers: 4 },
+  bigList: { pods: 10_000, pageSize: 500, runs: quick ? 1 : 5 },
+};
+const out = resolve(process.cwd(), "bench/results/latest.json");
+
+function log(s: string): void {
+  process.stdout.write(`${s}\n`);
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const etcd = etcdVersion();
+  const machine = machineInfo(etcd);
+  log(`kubeforge benchmarks — ${machine.date}`);
+  log(`${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}, ${etcd ?? "etcd NOT installed: the etcd peer is skipped"}`);
+  log("every ratio is kubeforge ÷ peer, both measured in this run (throughput: <1 is slower; latency, memory: >1 is slower/bigger)\n");
+  const rec = new Recorder();
+  if (!etcd) rec.notes.push("etcd is not installed: the etcd peer was SKIPPED (apt-get install -y etcd-server)");
+
+  log("1. startControlPlane(): start-to-ready and stop (fresh processes)");
+  await benchStartup(rec, { ...config.startup, etcd: etcd !== undefined }, log);
+
+  log(`\n3. memory per stored pod (${config.memory.pods} pods, --expose-gc child)`);
+  await benchMemory(rec, config.memory, log);
+
+  const targets = await startTargets(log);
+  if (targets.etcdSkipped && etcd) rec.notes.push(targets.etcdSkipped);
+  try {
+    log("\n2a. create / get / list over keep-alive HTTPS (plain node:https client, client certificate)");
+    await benchCrud(targets, rec, config.crud, log);
+    log("\n2c. get / list through @kubernetes/client-node (kubeforge only, for reference)");
+    await benchClientNode(targets, rec, config.clientNode, log);
+    log("\n2b. watch: events delivered to N watchers while 4 writers create pods");
+    await benchWatch(targets, rec, config.watch, log);
+    log(`\n4. LIST of ${config.bigList.pods} pods (and 3. etcd's memory for them)`);
+    await benchBigList(targets, rec, config.bigList, log);
+  } finally {
+    await targets.stop();
+  }
+
+  const seconds = (performance.now() - t0) / 1000;
+  log(`\nSummary (median of runs; ratio = kubeforge ÷ peer)\n`);
+  log(summaryTable(rec));
+  for (const n of rec.notes) log(`note: ${n}`);
+  const loadAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
+  log(`load average at start ${machine.loadAverage.join(" ")}, at end ${loadAtEnd.join(" ")} (on ${machine.cores} cores; anything else running skews the numbers)`);
+  await writeJSON(out, machine, rec, { quick, ...config }, seconds, loadAtEnd);
+  log(`\nwrote ${out} — ${seconds.toFixed(0)} s`);
+}
+
+for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => process.exit(130));
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
