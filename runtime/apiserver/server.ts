@@ -21,6 +21,7 @@ import {
   type SubresourceInfo,
 } from "./discovery.js";
 import { openAPIV3Document, openAPIV3Index } from "./openapi.js";
+import { serveOpenAPIV2 } from "./openapiv2.js";
 import { negotiateDiscovery } from "./http/negotiation.js";
 import { sendError, sendObject } from "./http/respond.js";
 import { serveResource, type ResourceScope, type SubresourceHandler } from "./handlers/rest.js";
@@ -140,6 +141,7 @@ export class APIServer {
   private installRoutes(): void {
     const app = this.app;
     app.get("/version", (_req, res) => sendObject(res, 200, this.opts.version ?? defaultVersion));
+    app.get("/openapi/v2", (req, res) => serveOpenAPIV2(req, res, this.discovery, (this.opts.version ?? defaultVersion).gitVersion.replace(/-.*$/, "")));
     app.get("/openapi/v3", (_req, res) => sendObject(res, 200, openAPIV3Index(this.discovery, (gv) => this.openAPIDoc(gv))));
     app.get(/^\/openapi\/v3\/(.+)$/, (req, res, next) => {
       const m = /^(?:api\/([^/]+)|apis\/([^/]+)\/([^/]+))$/.exec(String(req.params[0]));

@@ -46,7 +46,8 @@ export function scaleOf(store: Store, obj: KubeObject): KubeObject {
     kind: "Scale",
     apiVersion: "autoscaling/v1",
     metadata: meta,
-    spec: typeof specReplicas === "number" ? { replicas: specReplicas } : {},
+    // autoscaling/v1 ScaleSpec.replicas is `omitempty`: 0 is not written
+    spec: typeof specReplicas === "number" && specReplicas !== 0 ? { replicas: specReplicas } : {},
     status,
   };
 }
@@ -65,7 +66,9 @@ export async function applyScale(store: Store, ctx: RequestContext, name: string
       : (input as KubeObject);
     const rv = next.metadata?.resourceVersion;
     if (rv && rv !== cur.metadata.resourceVersion) throw newConflict(store.gr, name, optimisticLockErrorMsg);
-    const replicas = isPlainObject(next.spec) ? next.spec.replicas : undefined;
+    // a Scale decoded as upstream decodes it into its Go type: absent or null replicas is 0 (typed clients omit 0)
+    const given = isPlainObject(next.spec) ? next.spec.replicas : undefined;
+    const replicas = given === undefined || given === null ? 0 : given;
     if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0) {
       throw newInvalid(scaleKind, name, [fieldErrors.invalid(FieldPath.of("spec", "replicas"), replicas ?? null, "must be greater than or equal to 0")]);
     }

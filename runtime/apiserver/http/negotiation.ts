@@ -66,13 +66,14 @@ export function negotiateDiscovery(accept: string | undefined): DiscoveryReprese
   return { kind: "legacy" };
 }
 
-export type BodyFormat = "json" | "yaml";
+export type BodyFormat = "json" | "yaml" | "protobuf";
 
-/** Body formats accepted for create/update (kube-apiserver also takes protobuf; kubeforge does not). */
+/** Body formats accepted for create/update (protobuf for the built-in kinds typed clients send; see protobuf/). */
 export function bodyFormat(contentType: string | undefined): BodyFormat | undefined {
   const t = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (t === "application/json" || t === "") return "json";
   if (t === "application/yaml") return "yaml";
+  if (t === "application/vnd.kubernetes.protobuf") return "protobuf";
   return undefined;
 }
 

@@ -25,6 +25,15 @@ interface NamespaceCondition {
   message?: string;
 }
 
+/** Condition types of a terminating namespace with their "ok" reason and message (pkg/controller/namespace/deletion). */
+const namespaceConditionTypes: [string, string, string][] = [
+  ["NamespaceDeletionDiscoveryFailure", "ResourcesDiscovered", "All resources successfully discovered"],
+  ["NamespaceDeletionGroupVersionParsingFailure", "ParsedGroupVersions", "All legacy kube types successfully parsed"],
+  ["NamespaceDeletionContentFailure", "ContentDeleted", "All content successfully deleted, may be waiting on finalization"],
+  ["NamespaceContentRemaining", "ContentRemoved", "All content successfully removed"],
+  ["NamespaceFinalizersRemaining", "ContentHasNoFinalizers", "All content-preserving finalizers finished"],
+];
+
 export class NamespaceController {
   private readonly queue: KeyedQueue;
   private watch: Watch | undefined;
@@ -67,24 +76,18 @@ export class NamespaceController {
       await this.deleteNamespace(name);
       return;
     }
-    let remaining = 0;
-    const kinds: string[] = [];
+    // what is left after deleting everything: objects held by finalizers (kube-controller-manager's estimate)
+    const remainingByResource = new Map<string, number>();
+    const remainingByFinalizer = new Map<string, number>();
     for (const store of this.contents()) {
       const sctx = controllerContext("namespace-controller", name);
       await store.deleteCollection(sctx, {}, { propagationPolicy: "Background" });
       const left = await store.list(sctx, {});
-      if (left.items.length > 0) {
-        remaining += left.items.length;
-        kinds.push(`${store.gr.resource}${store.gr.group ? `.${store.gr.group}` : ""} has ${left.items.length} resource instances`);
-      }
+      if (left.items.length > 0) remainingByResource.set(`${store.gr.resource}.${store.gr.group}`, left.items.length);
+      for (const item of left.items) for (const f of item.metadata.finalizers ?? []) remainingByFinalizer.set(f, (remainingByFinalizer.get(f) ?? 0) + 1);
     }
-    if (remaining > 0) {
-      await this.setCondition(name, {
-        type: "NamespaceContentRemaining",
-        status: "True",
-        reason: "SomeResourcesRemain",
-        message: `Some resources are remaining: ${kinds.join(", ")}`,
-      });
+    await this.updateConditions(name, remainingByResource, remainingByFinalizer);
+    if (remainingByResource.size > 0) {
       this.queue.addAfter(name, this.opts.recheckMs ?? 250);
       return;
     }
@@ -104,19 +107,41 @@ export class NamespaceController {
     await this.deleteNamespace(name);
   }
 
-  private async setCondition(name: string, cond: NamespaceCondition): Promise<void> {
-    const ctx = controllerContext("namespace-controller");
+  /**
+   * The deletion conditions kube-controller-manager's namespace deleter maintains (all five, the "ok" variant with
+   * status False when nothing is wrong), with its reasons and messages.
+   */
+  private async updateConditions(name: string, byResource: Map<string, number>, byFinalizer: Map<string, number>): Promise<void> {
+    const failing = new Map<string, Omit<NamespaceCondition, "type" | "status">>();
+    if (byResource.size > 0) {
+      const parts = [...byResource].map(([r, n]) => `${r} has ${n} resource instances`).sort();
+      failing.set("NamespaceContentRemaining", { reason: "SomeResourcesRemain", message: `Some resources are remaining: ${parts.join(", ")}` });
+    }
+    if (byFinalizer.size > 0) {
+      const parts = [...byFinalizer].map(([f, n]) => `${f} in ${n} resource instances`).sort();
+      failing.set("NamespaceFinalizersRemaining", { reason: "SomeFinalizersRemain", message: `Some content in the namespace has finalizers remaining: ${parts.join(", ")}` });
+    }
+    const wanted: NamespaceCondition[] = namespaceConditionTypes.map(([type, okReason, okMessage]) => {
+      const f = failing.get(type);
+      return f ? { type, status: "True", ...f } : { type, status: "False", reason: okReason, message: okMessage };
+    });
     await this.namespaces.update(
-      ctx,
+      controllerContext("namespace-controller"),
       name,
       (cur) => {
         if (!cur) throw new Error("namespace vanished");
         const status = (cur.status ?? {}) as { conditions?: NamespaceCondition[] };
-        const conds = status.conditions ?? [];
-        const existing = conds.find((c) => c.type === cond.type);
-        if (existing && existing.status === cond.status && existing.message === cond.message) return cur;
-        const next = { ...cond, lastTransitionTime: existing?.status === cond.status ? existing.lastTransitionTime : rfc3339(new Date()) };
-        status.conditions = [...conds.filter((c) => c.type !== cond.type), next];
+        const conds = [...(status.conditions ?? [])];
+        const now = rfc3339(new Date());
+        for (const w of wanted) {
+          const i = conds.findIndex((c) => c.type === w.type);
+          const old = i >= 0 ? conds[i] : undefined;
+          if (!old) conds.push({ ...w, lastTransitionTime: now });
+          else if (old.status !== w.status || old.reason !== w.reason || old.message !== w.message) {
+            conds[i] = { ...w, lastTransitionTime: old.status !== w.status ? now : old.lastTransitionTime ?? now };
+          }
+        }
+        status.conditions = conds;
         cur.status = status;
         return cur;
       },
