@@ -8,6 +8,7 @@ import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { AddressInfo } from "node:net";
 import { isAlreadyExists } from "../core/errors.js";
+import type { KubeObject } from "../core/object.js";
 import type { UserInfo } from "../apiserver/admission/types.js";
 import type { Store } from "../apiserver/registry/store.js";
 import { APIServer, type VersionInfo } from "../apiserver/server.js";
@@ -49,6 +50,7 @@ export class ControlPlane {
   private httpServer: Server | undefined;
   private address = "127.0.0.1:6443";
   private readonly serviceAllocator = new ServiceAllocator();
+  private repairTimer: NodeJS.Timeout | undefined;
   private started = false;
 
   constructor(opts: ControlPlaneOptions = {}) {
@@ -121,19 +123,30 @@ export class ControlPlane {
       }
     }
     await this.bootstrapServices();
+    // like kube-apiserver's repair loop: allocations leaked by dry runs or failed writes are reclaimed
+    this.repairTimer = setInterval(() => void this.repairServiceAllocations().catch(() => undefined), 60_000);
+    this.repairTimer.unref();
     await this.namespaceController.start();
     await this.gc.start();
     this.started = true;
   }
 
-  /** Rebuilds Service IP/port allocations from storage and makes sure `default/kubernetes` exists (first service IP). */
+  /** Rebuilds Service IP/port allocations from the stored Services; returns them. */
+  private async repairServiceAllocations(): Promise<KubeObject[]> {
+    const services = this.server.store("", "v1", "services");
+    if (!services) return [];
+    const all = await services.list(controllerContext("service-ip-repair"), {});
+    repairServiceAllocations(this.serviceAllocator, all.items);
+    return all.items;
+  }
+
+  /** Repairs allocations and makes sure `default/kubernetes` exists (first service IP). */
   private async bootstrapServices(): Promise<void> {
     const services = this.server.store("", "v1", "services");
     if (!services) return;
     const ctx = controllerContext("bootstrap");
-    const all = await services.list(ctx, {});
-    repairServiceAllocations(this.serviceAllocator, all.items);
-    if (all.items.some((s) => s.metadata.namespace === "default" && s.metadata.name === "kubernetes")) return;
+    const all = await this.repairServiceAllocations();
+    if (all.some((s) => s.metadata.namespace === "default" && s.metadata.name === "kubernetes")) return;
     try {
       await services.create(
         { ...ctx, namespace: "default" },
@@ -174,6 +187,7 @@ export class ControlPlane {
 
   /** Stops serving (open watches are ended), the controllers and the storage. */
   async stop(): Promise<void> {
+    clearInterval(this.repairTimer);
     this.namespaceController.stop();
     this.gc.stop();
     const server = this.httpServer;
