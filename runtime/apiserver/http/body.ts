@@ -2,8 +2,7 @@
 import type { IncomingMessage } from "node:http";
 import { parseDocument } from "yaml";
 import { newBadRequest, newRequestEntityTooLarge, newUnsupportedMediaType } from "../../core/errors.js";
-import { decodeEnvelope, decodeProtobufObject, protobufContentType, protobufSchemaFor } from "../protobuf/k8s.js";
-import { ProtoDecodeError } from "../protobuf/wire.js";
+import { decodeKubernetesProtobuf, ProtobufDecodeError, protobufContentType } from "../protobuf/decode.js";
 
 export const maxRequestBodyBytes = 3 * 1024 * 1024;
 
@@ -79,19 +78,15 @@ export function decodePatchBody(body: Buffer, yamlAllowed: boolean): unknown {
 }
 
 /**
- * A `application/vnd.kubernetes.protobuf` body of a built-in kind; a kind whose protobuf encoding this server does
- * not know is a 415 that lists the formats it does accept for it.
+ * A `application/vnd.kubernetes.protobuf` body of a built-in kind (kubectl ≥ 1.32's typed clients send these);
+ * a kind whose protobuf encoding this server does not know is a 415 telling the client to send JSON or YAML.
  */
 function decodeProtobufBody(body: Buffer, expectedKind: string): unknown {
   try {
-    const env = decodeEnvelope(body);
-    const schema = protobufSchemaFor(env.apiVersion, env.kind || expectedKind);
-    if (!schema) throw newUnsupportedMediaType(protobufContentType, ["application/json", "application/yaml"]);
-    return decodeProtobufObject(env, schema);
+    return decodeKubernetesProtobuf(body).object;
   } catch (err) {
-    if (err instanceof ProtoDecodeError) {
-      throw newBadRequest(`the object provided is unrecognized (must be of type ${expectedKind}): ${err.message} (${summarize(body)})`);
-    }
-    throw err;
+    if (!(err instanceof ProtobufDecodeError)) throw err;
+    if (err.problem === "UnknownKind") throw newUnsupportedMediaType(protobufContentType, ["application/json", "application/yaml"]);
+    throw newBadRequest(`the object provided is unrecognized (must be of type ${expectedKind}): ${err.message} (${summarize(body)})`);
   }
 }
