@@ -16,6 +16,7 @@ import { benchStartup } from "./startup.js";
 import { startTargets } from "./targets/index.js";
 import { etcdVersion } from "./targets/etcd.js";
 import { benchWatch } from "./watch.js";
+import { benchWorkqueue } from "./workqueue.js";
 
 const quick = process.env.BENCH_QUICK === "1";
 const config = {
@@ -25,6 +26,7 @@ const config = {
   clientNode: { concurrencies: [1, 8], runs: quick ? 1 : 3, durationMs: quick ? 200 : 400, listSize: 100 },
   watch: { watchers: [1, 8, 32], runs: quick ? 1 : 3, writeMs: quick ? 200 : 500, writers: 4 },
   bigList: { pods: 10_000, pageSize: 500, runs: quick ? 1 : 5 },
+  workqueue: { items: quick ? 50_000 : 200_000, workers: [1, 8], runs: quick ? 1 : 5 },
 };
 const out = resolve(process.cwd(), "bench/results/latest.json");
 
@@ -62,6 +64,9 @@ async function main(): Promise<void> {
   } finally {
     await targets.stop();
   }
+
+  log("\n5. work queue: add + get + done per item, in process (anchor: controller-runtime ≈ 1 µs per item)");
+  await benchWorkqueue(rec, config.workqueue, log);
 
   const seconds = (performance.now() - t0) / 1000;
   log(`\nSummary (median of runs; ratio = kubeforge ÷ peer)\n`);
