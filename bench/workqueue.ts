@@ -24,7 +24,7 @@ export interface WorkqueueBenchOptions {
 const anchorNs = 1000;
 const chunk = 1000;
 /** The peer is not one of the servers of lib/results.ts's TargetName; the Recorder treats targets as labels. */
-const naiveTarget: TargetName = "naive-fifo";
+const naiveTarget = "naive-fifo" as TargetName;
 
 type Result<T> = { readonly shutdown: false; readonly item: T } | { readonly shutdown: true };
 

@@ -1,7 +1,7 @@
 /** What every benchmark records: per target, the median of several runs of named metrics (units in the name). */
 import { medianOf } from "./stats.js";
 
-export type TargetName = "kubeforge" | "node-https" | "etcd" | "client-node" | "naive-fifo";
+export type TargetName = "kubeforge" | "node-https" | "etcd" | "client-node";
 
 export interface Measurement {
   bench: string;
