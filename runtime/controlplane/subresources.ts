@@ -44,7 +44,7 @@ export function podBinding(pods: Store): { info: SubresourceInfo; handler: Subre
             cur.status = status;
             return cur;
           },
-          { subresource: "binding", merge: (incoming) => incoming },
+          { subresource: "binding", merge: (incoming) => incoming, validate: () => [] },
         );
         return [201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }];
       },
@@ -64,6 +64,7 @@ export function namespaceFinalize(namespaces: Store): { info: SubresourceInfo; h
         const { object } = await namespaces.update(ctx, name, () => ({ ...incoming, metadata: isPlainObject(incoming.metadata) ? incoming.metadata : {} }), {
           subresource: "finalize",
           merge: finalizeMerge,
+          validate: (obj) => namespaces.def.strategy?.validate?.(obj) ?? [],
         });
         return [200, object];
       },

@@ -188,3 +188,22 @@ describe("object semantics", () => {
     expect(core.resources.map((r) => r.name)).toEqual(expect.arrayContaining(["pods", "pods/status", "pods/binding", "namespaces/finalize", "configmaps"]));
   });
 });
+
+describe("subresources and routes", () => {
+  it("pods/binding assigns a node once", async () => {
+    const n = await ns("sem-binding");
+    await create(`/api/v1/namespaces/${n}/pods`, { metadata: { name: "p" }, spec: { containers: [{ name: "c", image: "nginx" }] } });
+    const bind = await api(cp, "POST", `/api/v1/namespaces/${n}/pods/p/binding`, { body: { apiVersion: "v1", kind: "Binding", metadata: { name: "p" }, target: { kind: "Node", name: "n1" } } });
+    expect(bind.status, bind.text).toBe(201);
+    const pod = (await api(cp, "GET", `/api/v1/namespaces/${n}/pods/p`)).json as { spec: { nodeName: string } };
+    expect(pod.spec.nodeName).toBe("n1");
+    const again = await api(cp, "POST", `/api/v1/namespaces/${n}/pods/p/binding`, { body: { apiVersion: "v1", kind: "Binding", metadata: { name: "p" }, target: { kind: "Node", name: "n2" } } });
+    expect(again.status).toBe(409);
+  });
+
+  it("the all-namespaces path of a namespaced resource serves only list and watch", async () => {
+    expect((await api(cp, "DELETE", "/api/v1/configmaps?labelSelector=x%3Dy")).status).toBe(405);
+    expect((await api(cp, "POST", "/api/v1/configmaps", { body: { metadata: { name: "x", namespace: "default" } } })).status).toBe(405);
+    expect((await api(cp, "GET", "/api/v1/configmaps")).status).toBe(200);
+  });
+});

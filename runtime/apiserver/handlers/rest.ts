@@ -3,7 +3,7 @@
  * into the representation the client negotiated (object, Table, PartialObjectMetadata, JSON or YAML).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { newBadRequest, newInvalid, newMethodNotSupported, newUnsupportedMediaType, StatusError } from "../../core/errors.js";
+import { newBadRequest, newInvalid, newMethodNotAllowed, newMethodNotSupported, newUnsupportedMediaType, StatusError } from "../../core/errors.js";
 import type { KubeList, KubeObject } from "../../core/object.js";
 import { isPlainObject } from "../../core/object.js";
 import { isStatus } from "../../core/status.js";
@@ -66,9 +66,9 @@ export async function serveResource(scope: ResourceScope, info: RequestInfo, req
   if (verb === "") throw newMethodNotSupported(store.gr, (req.method ?? "").toLowerCase());
   if (info.subresource) return serveSubresource(scope, info, req, res, ctx, rep);
   if (verbs && !verbs.includes(verb)) throw newMethodNotSupported(store.gr, verb);
-  if (def.namespaced && !info.namespace && info.name) {
-    // /api/v1/pods/name is not a valid path for a namespaced resource
-    throw newMethodNotSupported(store.gr, verb);
+  if (def.namespaced && !info.namespace && verb !== "list" && verb !== "watch") {
+    // the all-namespaces path of a namespaced resource serves only list and watch (no route otherwise, as upstream)
+    throw newMethodNotAllowed();
   }
   if (!def.namespaced && info.namespace && info.resource !== "namespaces") {
     throw newBadRequest(`the server could not find the requested resource`);

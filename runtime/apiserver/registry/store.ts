@@ -72,6 +72,8 @@ export interface UpdateParams {
    * (e.g. namespaces/finalize takes only spec.finalizers). The main resource's prepareForUpdate is skipped.
    */
   merge?: (incoming: KubeObject, old: KubeObject) => KubeObject;
+  /** For subresources other than status: the subresource's own validation (the kind's update validation is skipped). */
+  validate?: (obj: KubeObject, old: KubeObject) => FieldError[];
   /** Create when absent even if the strategy does not allow create-on-update (server-side apply). */
   forceAllowCreate?: boolean;
 }
@@ -311,7 +313,10 @@ export class Store {
       await this.admission.admit(this.attrs(ctx, "UPDATE", sub, name, next, old));
       prepareObjectMetaForUpdate(next, old, this.def);
       if (sub === "") strategy?.prepareForUpdate?.(next, old);
-      const kindErrs = sub === "status" && strategy?.validateStatusUpdate ? strategy.validateStatusUpdate(next, old) : (strategy?.validateUpdate?.(next, old) ?? strategy?.validate?.(next) ?? []);
+      let kindErrs: FieldError[];
+      if (sub !== "" && sub !== "status") kindErrs = params.validate?.(next, old) ?? [];
+      else if (sub === "status" && strategy?.validateStatusUpdate) kindErrs = strategy.validateStatusUpdate(next, old);
+      else kindErrs = strategy?.validateUpdate?.(next, old) ?? strategy?.validate?.(next) ?? [];
       const errs = [...validateObjectMetaUpdate(next, old, this.def), ...kindErrs];
       this.invalidIfAny(next, errs);
       strategy?.canonicalize?.(next);

@@ -102,7 +102,7 @@ export class NamespaceController {
         cur.spec = s;
         return cur;
       },
-      { subresource: "finalize", merge: finalizeMerge },
+      { subresource: "finalize", merge: finalizeMerge, validate: (obj) => this.namespaces.def.strategy?.validate?.(obj) ?? [] },
     );
     await this.deleteNamespace(name);
   }
