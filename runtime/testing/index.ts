@@ -11,6 +11,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { createCA, type CertificateAuthority, type KeyPairPEM } from "../controlplane/certs.js";
 import { ControlPlane, type ControlPlaneOptions } from "../controlplane/controlplane.js";
 import { kubeconfigObject, kubeconfigYAML } from "../controlplane/kubeconfig.js";
+import { Manager, silentLogger, type ManagerOptions } from "../manager/index.js";
 
 export interface RunningControlPlane {
   /** https://127.0.0.1:PORT */
@@ -70,3 +71,43 @@ export async function startControlPlane(opts: ControlPlaneOptions & { port?: num
 
 export { ControlPlane };
 export type { ControlPlaneOptions };
+
+export interface TestEnvironment {
+  controlPlane: RunningControlPlane;
+  manager: Manager;
+  /** Starts the manager in the background and resolves once its caches have synced and it leads. */
+  start(): Promise<void>;
+  /** Stops the manager (gracefully) and then the control plane. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A control plane and a manager connected to it, for controller tests:
+ *
+ *   const env = await startTestEnvironment();
+ *   controllerManagedBy(env.manager).for({ apiVersion: "v1", kind: "ConfigMap" }).complete(reconciler);
+ *   await env.start();
+ *   ...
+ *   await env.stop();
+ */
+export async function startTestEnvironment(opts: { controlPlane?: ControlPlaneOptions; manager?: Omit<ManagerOptions, "kubeConfig"> } = {}): Promise<TestEnvironment> {
+  const cp = await startControlPlane(opts.controlPlane ?? {});
+  const manager = new Manager({ gracefulShutdownTimeout: 5_000, logger: silentLogger, ...opts.manager, kubeConfig: cp.kubeConfig });
+  const abort = new AbortController();
+  let running: Promise<void> | undefined;
+  return {
+    controlPlane: cp,
+    manager,
+    async start() {
+      running ??= manager.start(abort.signal);
+      running.catch(() => undefined);
+      await Promise.race([manager.elected(), running]);
+      await manager.cache.waitForCacheSync(abort.signal);
+    },
+    async stop() {
+      abort.abort();
+      await running?.catch(() => undefined);
+      await cp.stop();
+    },
+  };
+}
