@@ -12,6 +12,7 @@ import { machineInfo } from "./lib/machine.js";
 import { summaryTable, writeJSON } from "./lib/report.js";
 import { Recorder } from "./lib/results.js";
 import { benchMemory } from "./memory.js";
+import { benchInformerSync, benchReconcile } from "./runtime.js";
 import { benchStartup } from "./startup.js";
 import { startTargets } from "./targets/index.js";
 import { etcdVersion } from "./targets/etcd.js";
@@ -19,6 +20,8 @@ import { benchWatch } from "./watch.js";
 import { benchWorkqueue } from "./workqueue.js";
 
 const quick = process.env.BENCH_QUICK === "1";
+/** BENCH_ONLY=runtime runs only the runtime benchmarks (6 and 7). */
+const onlyRuntime = process.env.BENCH_ONLY === "runtime";
 const config = {
   startup: { processes: 3, startsPerProcess: quick ? 3 : 6, etcdRuns: 3 },
   memory: { pods: 10_000, runs: quick ? 1 : 3 },
@@ -27,6 +30,8 @@ const config = {
   watch: { watchers: [1, 8, 32], runs: quick ? 1 : 3, writeMs: quick ? 200 : 500, writers: 4 },
   bigList: { pods: 10_000, pageSize: 500, runs: quick ? 1 : 5 },
   workqueue: { items: quick ? 50_000 : 200_000, workers: [1, 8], runs: quick ? 1 : 5 },
+  informerSync: { pods: quick ? 10_000 : 60_000, runs: quick ? 1 : 3 },
+  reconcile: { objects: 1_000, runs: quick ? 1 : 3 },
 };
 const out = resolve(process.cwd(), "bench/results/latest.json");
 
@@ -44,29 +49,36 @@ async function main(): Promise<void> {
   const rec = new Recorder();
   if (!etcd) rec.notes.push("etcd is not installed: the etcd peer was SKIPPED (apt-get install -y etcd-server)");
 
-  log("1. startControlPlane(): start-to-ready and stop (fresh processes)");
-  await benchStartup(rec, { ...config.startup, etcd: etcd !== undefined }, log);
+  if (!onlyRuntime) {
+    log("1. startControlPlane(): start-to-ready and stop (fresh processes)");
+    await benchStartup(rec, { ...config.startup, etcd: etcd !== undefined }, log);
 
-  log(`\n3. memory per stored pod (${config.memory.pods} pods, --expose-gc child)`);
-  await benchMemory(rec, config.memory, log);
+    log(`\n3. memory per stored pod (${config.memory.pods} pods, --expose-gc child)`);
+    await benchMemory(rec, config.memory, log);
 
-  const targets = await startTargets(log);
-  if (targets.etcdSkipped && etcd) rec.notes.push(targets.etcdSkipped);
-  try {
-    log("\n2a. create / get / list over keep-alive HTTPS (plain node:https client, client certificate)");
-    await benchCrud(targets, rec, config.crud, log);
-    log("\n2c. get / list through @kubernetes/client-node (kubeforge only, for reference)");
-    await benchClientNode(targets, rec, config.clientNode, log);
-    log("\n2b. watch: events delivered to N watchers while 4 writers create pods");
-    await benchWatch(targets, rec, config.watch, log);
-    log(`\n4. LIST of ${config.bigList.pods} pods (and 3. etcd's memory for them)`);
-    await benchBigList(targets, rec, config.bigList, log);
-  } finally {
-    await targets.stop();
+    const targets = await startTargets(log);
+    if (targets.etcdSkipped && etcd) rec.notes.push(targets.etcdSkipped);
+    try {
+      log("\n2a. create / get / list over keep-alive HTTPS (plain node:https client, client certificate)");
+      await benchCrud(targets, rec, config.crud, log);
+      log("\n2c. get / list through @kubernetes/client-node (kubeforge only, for reference)");
+      await benchClientNode(targets, rec, config.clientNode, log);
+      log("\n2b. watch: events delivered to N watchers while 4 writers create pods");
+      await benchWatch(targets, rec, config.watch, log);
+      log(`\n4. LIST of ${config.bigList.pods} pods (and 3. etcd's memory for them)`);
+      await benchBigList(targets, rec, config.bigList, log);
+    } finally {
+      await targets.stop();
+    }
+
+    log("\n5. work queue: add + get + done per item, in process (anchor: controller-runtime ≈ 1 µs per item)");
+    await benchWorkqueue(rec, config.workqueue, log);
   }
 
-  log("\n5. work queue: add + get + done per item, in process (anchor: controller-runtime ≈ 1 µs per item)");
-  await benchWorkqueue(rec, config.workqueue, log);
+  log(`\n6. informer initial sync and heap per object (${config.informerSync.pods} pods; control plane in its own child, one --expose-gc child per run)`);
+  await benchInformerSync(rec, config.informerSync, log);
+  log(`\n7. end-to-end no-op reconciles of ${config.reconcile.objects} ConfigMaps (anchor: controller-runtime on envtest ≈ 100 objects/s)`);
+  await benchReconcile(rec, config.reconcile, log);
 
   const seconds = (performance.now() - t0) / 1000;
   log(`\nSummary (median of runs; ratio = kubeforge ÷ peer)\n`);
