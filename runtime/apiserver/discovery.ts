@@ -41,6 +41,20 @@ export class DiscoveryRegistry {
     gv.resources.push(res);
   }
 
+  /** Removes a resource; a group-version (and group) left empty disappears from discovery. */
+  remove(group: string, version: string, plural: string): void {
+    const key = `${group}/${version}`;
+    const gv = this.gvs.get(key);
+    if (!gv) return;
+    gv.resources = gv.resources.filter((r) => r.def.names.plural !== plural);
+    if (gv.resources.length > 0) return;
+    this.gvs.delete(key);
+    if (![...this.gvs.values()].some((g) => g.group === group)) {
+      const i = this.groupOrder.indexOf(group);
+      if (i >= 0) this.groupOrder.splice(i, 1);
+    }
+  }
+
   groupVersion(group: string, version: string): GroupVersionEntry | undefined {
     return this.gvs.get(`${group}/${version}`);
   }

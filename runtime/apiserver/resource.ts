@@ -125,6 +125,8 @@ export interface ResourceDefinition {
   patchMeta?: PatchMeta;
   /** Delete returns the deleted object (true) or a Status Success (false, default) — as upstream per kind. */
   returnDeletedObject?: boolean;
+  /** Unstructured objects (custom resources): list items keep their apiVersion and kind. */
+  unstructured?: boolean;
   /** Shown in discovery (apps/v1 Deployment has "all" category, ...). */
   storageVersionHash?: string;
 }

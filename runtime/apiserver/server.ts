@@ -4,6 +4,7 @@
  * that an HTTP(S) server or an aggregator can mount.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { AsyncLocalStorage } from "node:async_hooks";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { newGenericNotFound, newMethodNotAllowed } from "../core/errors.js";
 import type { StorageBackend } from "../storage/interface.js";
@@ -66,6 +67,9 @@ export interface APIServerOptions {
   serverAddress?: () => string;
 }
 
+/** The query of the API request being served (for strategies that depend on fieldValidation, such as CRs). */
+export const currentRequest = new AsyncLocalStorage<{ query: URLSearchParams }>();
+
 const anonymous: UserInfo = { username: "system:anonymous", groups: ["system:unauthenticated"] };
 
 export class APIServer {
@@ -104,6 +108,18 @@ export class APIServer {
     this.scopes.set(`${def.group}/${def.version}/${def.names.plural}`, { store, served, subresources: handlers });
     this.stores.set(`${def.group}/${def.version}/${def.names.plural}`, store);
     return store;
+  }
+
+  /** Stops serving group/version/resource (its objects stay in storage); false when it was not served. */
+  uninstallResource(group: string, version: string, plural: string): boolean {
+    const key = `${group}/${version}/${plural}`;
+    if (!this.scopes.has(key)) return false;
+    this.scopes.delete(key);
+    this.stores.delete(key);
+    const gv = this.discovery.groupVersion(group, version);
+    if (gv) this.openAPICache.delete(gv);
+    this.discovery.remove(group, version, plural);
+    return true;
   }
 
   /** The store serving group/version/resource. */
@@ -212,7 +228,7 @@ export class APIServer {
     }
     const scope = this.scopes.get(`${info.group}/${info.version}/${info.resource}`);
     if (!scope) throw newGenericNotFound();
-    await serveResource(scope, info, req, res, { user, query });
+    await currentRequest.run({ query }, () => serveResource(scope, info, req, res, { user, query }));
   }
 
   private serveDiscovery(req: IncomingMessage, res: ServerResponse, prefix: string, group: string, version: string, extraParts: number): void {

@@ -19,6 +19,7 @@ import { namespaceLifecycle } from "./admission/namespace-lifecycle.js";
 import { builtinResources, ServiceAllocator } from "./builtin/index.js";
 import { repairServiceAllocations } from "./builtin/core/index.js";
 import { controllerContext } from "./controllers/context.js";
+import { CRDController } from "./builtin/apiextensions/controller.js";
 import { GarbageCollector } from "./controllers/garbagecollector.js";
 import { NamespaceController } from "./controllers/namespace.js";
 import { namespaceFinalize, podBinding } from "./subresources.js";
@@ -47,6 +48,7 @@ export class ControlPlane {
   readonly storage: StorageBackend;
   private readonly namespaceController: NamespaceController;
   private readonly gc: GarbageCollector;
+  private readonly crdController: CRDController;
   private httpServer: Server | undefined;
   private address = "127.0.0.1:6443";
   private readonly serviceAllocator = new ServiceAllocator();
@@ -82,6 +84,9 @@ export class ControlPlane {
     this.server.admission.add(namespaceLifecycle(nsStore.storage, (attrs) => this.server.store(attrs.resource.group, attrs.resource.version, attrs.resource.resource)?.def.namespaced ?? false));
     this.namespaceController = new NamespaceController(nsStore, () => this.storageOwners().filter((s) => s.def.namespaced));
     this.gc = new GarbageCollector(this.storageOwners());
+    const crds = this.server.store("apiextensions.k8s.io", "v1", "customresourcedefinitions");
+    if (!crds) throw new Error("built-in customresourcedefinitions resource missing");
+    this.crdController = new CRDController(this.server, crds);
     this.server.addReadyCheck("informer-sync", () => (this.started ? undefined : "not started"));
   }
 
@@ -128,6 +133,7 @@ export class ControlPlane {
     this.repairTimer.unref();
     await this.namespaceController.start();
     await this.gc.start();
+    await this.crdController.start();
     this.started = true;
   }
 
@@ -190,6 +196,7 @@ export class ControlPlane {
     clearInterval(this.repairTimer);
     this.namespaceController.stop();
     this.gc.stop();
+    this.crdController.stop();
     const server = this.httpServer;
     this.httpServer = undefined;
     if (server) {
@@ -202,7 +209,7 @@ export class ControlPlane {
 
   /** Resolves once the built-in controllers have nothing queued (useful in tests). */
   async controllersIdle(): Promise<void> {
-    await Promise.all([this.namespaceController.idle(), this.gc.idle()]);
+    await Promise.all([this.namespaceController.idle(), this.gc.idle(), this.crdController.idle()]);
   }
 }
 

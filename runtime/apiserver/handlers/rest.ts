@@ -153,7 +153,7 @@ function sendList(res: ServerResponse, rep: Representation, scope: ResourceScope
       items: list.items.map((o) => partialObjectMetadata(o, rep.version)),
     });
   } else {
-    send(res, rep, 200, { kind: list.kind, apiVersion: list.apiVersion, metadata: list.metadata, items: listItems(list.items) });
+    send(res, rep, 200, { kind: list.kind, apiVersion: list.apiVersion, metadata: list.metadata, items: scope.store.def.unstructured ? list.items : listItems(list.items) });
   }
 }
 

@@ -18,7 +18,7 @@ import {
 import type { ResourceDefinition } from "../resource.js";
 
 const meta = FieldPath.of("metadata");
-const standardFinalizers = new Set(["kubernetes", "orphan", "foregroundDeletion"]);
+const standardFinalizers = new Set(["kubernetes", "orphan", "foregroundDeletion", "customresourcecleanup.apiextensions.k8s.io"]);
 const generateNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
 /** A name for generateName: the prefix (cut to fit 63 characters) plus 5 random characters, as upstream. */

@@ -1,0 +1,176 @@
+/** apiextensions.k8s.io/v1 CustomResourceDefinition: types, defaulting and validation as kube-apiserver does them. */
+import type { KubeObject } from "../core/object.js";
+import { isPlainObject } from "../core/object.js";
+import { fieldErrors, FieldPath, isDNS1035Label, type FieldError } from "../core/validation.js";
+import { validateStructuralSchema, type JSONSchemaProps } from "./schema.js";
+
+export const crdGroup = "apiextensions.k8s.io";
+export const cleanupFinalizer = "customresourcecleanup.apiextensions.k8s.io";
+
+export interface CRDNames {
+  plural: string;
+  singular?: string;
+  kind: string;
+  listKind?: string;
+  shortNames?: string[];
+  categories?: string[];
+}
+
+export interface PrinterColumn {
+  name: string;
+  type: string;
+  format?: string;
+  description?: string;
+  priority?: number;
+  jsonPath: string;
+}
+
+export interface CRDVersion {
+  name: string;
+  served: boolean;
+  storage: boolean;
+  deprecated?: boolean;
+  deprecationWarning?: string;
+  schema?: { openAPIV3Schema?: JSONSchemaProps };
+  subresources?: { status?: Record<string, never>; scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string } };
+  additionalPrinterColumns?: PrinterColumn[];
+}
+
+export interface CRDSpec {
+  group: string;
+  names: CRDNames;
+  scope: string;
+  versions: CRDVersion[];
+  conversion?: { strategy: string };
+  preserveUnknownFields?: boolean;
+}
+
+export interface CRDCondition {
+  type: string;
+  status: string;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface CRDStatus {
+  conditions?: CRDCondition[];
+  acceptedNames?: CRDNames;
+  storedVersions?: string[];
+}
+
+export interface CustomResourceDefinition extends KubeObject {
+  spec: CRDSpec;
+  status?: CRDStatus;
+}
+
+export function asCRD(obj: KubeObject): CustomResourceDefinition {
+  const o = obj as CustomResourceDefinition;
+  if (!isPlainObject(o.spec)) o.spec = {} as CRDSpec;
+  return o;
+}
+
+/** v1 defaulting (SetDefaults_CustomResourceDefinition*). */
+export function defaultCRD(obj: KubeObject): void {
+  const crd = asCRD(obj);
+  const spec = crd.spec;
+  if (!isPlainObject(spec.names)) spec.names = {} as CRDNames;
+  const n = spec.names;
+  if (!n.singular && typeof n.kind === "string" && n.kind) n.singular = n.kind.toLowerCase();
+  if (!n.listKind && typeof n.kind === "string" && n.kind) n.listKind = `${n.kind}List`;
+  spec.conversion ??= { strategy: "None" };
+  if (!Array.isArray(spec.versions)) spec.versions = [];
+}
+
+const dnsErr = (v: string): string => isDNS1035Label(v).join(",");
+
+/** ValidateCustomResourceDefinition (the essentials). */
+export function validateCRD(obj: KubeObject): FieldError[] {
+  const crd = asCRD(obj);
+  const spec = crd.spec;
+  const errs: FieldError[] = [];
+  const sp = FieldPath.of("spec");
+  const n = spec.names ?? ({} as CRDNames);
+  if (crd.metadata.name !== `${n.plural}.${spec.group}`) {
+    errs.push(fieldErrors.invalid(FieldPath.of("metadata", "name"), crd.metadata.name ?? "", `must be spec.names.plural+"."+spec.group`));
+  }
+  if (!spec.group) errs.push(fieldErrors.required(sp.child("group"), ""));
+  else if (spec.group.split(".").length < 2) errs.push(fieldErrors.invalid(sp.child("group"), spec.group, "should be a domain with at least one dot"));
+  if (!spec.scope) errs.push(fieldErrors.required(sp.child("scope"), ""));
+  else if (spec.scope !== "Cluster" && spec.scope !== "Namespaced") errs.push(fieldErrors.notSupported(sp.child("scope"), spec.scope, ["Cluster", "Namespaced"]));
+  const np = sp.child("names");
+  for (const f of ["plural", "singular", "kind", "listKind"] as const) if (!n[f]) errs.push(fieldErrors.required(np.child(f), ""));
+  if (n.plural && dnsErr(n.plural)) errs.push(fieldErrors.invalid(np.child("plural"), n.plural, dnsErr(n.plural)));
+  if (n.singular && dnsErr(n.singular)) errs.push(fieldErrors.invalid(np.child("singular"), n.singular, dnsErr(n.singular)));
+  if (n.kind && dnsErr(n.kind.toLowerCase())) errs.push(fieldErrors.invalid(np.child("kind"), n.kind, `may have mixed case, but should otherwise match: ${dnsErr(n.kind.toLowerCase())}`));
+  if (n.listKind && dnsErr(n.listKind.toLowerCase())) errs.push(fieldErrors.invalid(np.child("listKind"), n.listKind, `may have mixed case, but should otherwise match: ${dnsErr(n.listKind.toLowerCase())}`));
+  for (const [i, s] of (n.shortNames ?? []).entries()) if (dnsErr(s)) errs.push(fieldErrors.invalid(np.child("shortNames").index(i), s, dnsErr(s)));
+  if (n.kind && n.kind === n.listKind) errs.push(fieldErrors.invalid(np.child("listKind"), n.listKind, "kind and listKind may not be the same"));
+  for (const [i, c] of (n.categories ?? []).entries()) if (dnsErr(c)) errs.push(fieldErrors.invalid(np.child("categories").index(i), c, dnsErr(c)));
+  const vp = sp.child("versions");
+  const versions = spec.versions ?? [];
+  if (versions.length === 0) errs.push(fieldErrors.invalid(vp, versions, "must have exactly one version marked as storage version"));
+  const seen = new Set<string>();
+  let unique = true;
+  for (const [i, v] of versions.entries()) {
+    const p = vp.index(i);
+    if (seen.has(v.name)) unique = false;
+    seen.add(v.name);
+    if (!v.name) errs.push(fieldErrors.required(p.child("name"), ""));
+    else if (dnsErr(v.name)) errs.push(fieldErrors.invalid(p.child("name"), v.name, dnsErr(v.name)));
+    const schema = v.schema?.openAPIV3Schema;
+    const schp = p.child("schema").child("openAPIV3Schema");
+    if (!schema) errs.push(fieldErrors.required(schp, "schemas are required"));
+    else errs.push(...validateStructuralSchema(schema, schp));
+    const scale = v.subresources?.scale;
+    if (scale) {
+      const scp = p.child("subresources").child("scale");
+      if (!scale.specReplicasPath || !/^\.spec\./.test(scale.specReplicasPath)) errs.push(fieldErrors.invalid(scp.child("specReplicasPath"), scale.specReplicasPath ?? "", "should be a json path under .spec"));
+      if (!scale.statusReplicasPath || !/^\.status\./.test(scale.statusReplicasPath)) errs.push(fieldErrors.invalid(scp.child("statusReplicasPath"), scale.statusReplicasPath ?? "", "should be a json path under .status"));
+      if (scale.labelSelectorPath && !/^\.(spec|status)\./.test(scale.labelSelectorPath)) errs.push(fieldErrors.invalid(scp.child("labelSelectorPath"), scale.labelSelectorPath, "should be a json path under either .spec or .status"));
+    }
+    for (const [j, col] of (v.additionalPrinterColumns ?? []).entries()) {
+      const cp = p.child("additionalPrinterColumns").index(j);
+      if (!col.name) errs.push(fieldErrors.required(cp.child("name"), ""));
+      if (!["integer", "number", "string", "boolean", "date"].includes(col.type)) errs.push(fieldErrors.notSupported(cp.child("type"), col.type, ["integer", "number", "string", "boolean", "date"]));
+      if (!col.jsonPath) errs.push(fieldErrors.required(cp.child("jsonPath"), ""));
+      else if (!col.jsonPath.startsWith(".")) errs.push(fieldErrors.invalid(cp.child("jsonPath"), col.jsonPath, "must be a simple json path starting with ."));
+      if (col.priority !== undefined && col.priority < 0) errs.push(fieldErrors.invalid(cp.child("priority"), col.priority, "must be greater than or equal to 0"));
+    }
+  }
+  if (!unique) errs.push(fieldErrors.invalid(vp, versions, "must contain unique version names"));
+  if (versions.length > 0 && versions.filter((v) => v.storage).length !== 1) errs.push(fieldErrors.invalid(vp, versions, "must have exactly one version marked as storage version"));
+  if (versions.length > 0 && !versions.some((v) => v.served)) errs.push(fieldErrors.invalid(vp, versions, "must have at least one served version"));
+  const strategy = spec.conversion?.strategy;
+  if (strategy !== undefined && strategy !== "None" && strategy !== "Webhook") errs.push(fieldErrors.notSupported(sp.child("conversion").child("strategy"), strategy, ["None", "Webhook"]));
+  if (spec.preserveUnknownFields === true) errs.push(fieldErrors.invalid(sp.child("preserveUnknownFields"), true, "must be false in order to use defaults in the schema"));
+  return errs;
+}
+
+export function validateCRDUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
+  const errs = validateCRD(obj);
+  const a = asCRD(obj).spec;
+  const b = asCRD(old).spec;
+  if (a.scope !== b.scope) errs.push(fieldErrors.invalid(FieldPath.of("spec", "scope"), a.scope, "field is immutable"));
+  if (a.group !== b.group) errs.push(fieldErrors.invalid(FieldPath.of("spec", "group"), a.group, "field is immutable"));
+  return errs;
+}
+
+export function storageVersion(crd: CustomResourceDefinition): string | undefined {
+  return crd.spec.versions?.find((v) => v.storage)?.name;
+}
+
+/** Condition helpers (apiextensions helpers.SetCRDCondition). */
+export function setCondition(status: CRDStatus, cond: CRDCondition, now: string): void {
+  const conds = status.conditions ?? [];
+  const i = conds.findIndex((c) => c.type === cond.type);
+  const old = i >= 0 ? conds[i] : undefined;
+  const next = { ...cond, lastTransitionTime: old && old.status === cond.status ? (old.lastTransitionTime ?? now) : now };
+  if (old) conds[i] = next;
+  else conds.push(next);
+  status.conditions = conds;
+}
+
+export function conditionTrue(crd: CustomResourceDefinition, type: string): boolean {
+  return (crd.status?.conditions ?? []).some((c) => c.type === type && c.status === "True");
+}

@@ -1,0 +1,130 @@
+/** CRD serving over the wire: latency to Established, versions, unstructured lists, defaulting on read, field validation. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startControlPlane, type RunningControlPlane } from "../../runtime/testing/index.js";
+import { api } from "../support/http.js";
+
+let cp: RunningControlPlane;
+beforeAll(async () => {
+  cp = await startControlPlane();
+});
+afterAll(async () => {
+  await cp?.stop();
+});
+
+const crdPath = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+
+function crd(plural: string, kind: string, scope: "Namespaced" | "Cluster", specProps: Record<string, unknown>): Record<string, unknown> {
+  const schema = { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", properties: specProps }, status: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } } };
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `${plural}.api.kubeforge.dev` },
+    spec: {
+      group: "api.kubeforge.dev",
+      scope,
+      names: { plural, kind },
+      versions: [
+        { name: "v1beta1", served: true, storage: false, schema },
+        { name: "v1", served: true, storage: true, schema, subresources: { status: {} } },
+      ],
+    },
+  };
+}
+
+async function waitServed(path: string, timeoutMs = 2000): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    const r = await api(cp, "GET", path);
+    if (r.status === 200) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) throw new Error(`${path} not served: ${r.status} ${r.text}`);
+    await new Promise((res) => setTimeout(res, 5));
+  }
+}
+
+describe("custom resources over the API", () => {
+  it("serves every version from one storage, keeps apiVersion/kind in lists, defaults on read and handles fieldValidation", async () => {
+    const created = await api(cp, "POST", crdPath, { body: crd("gizmos", "Gizmo", "Cluster", { size: { type: "integer" } }) });
+    expect(created.status).toBe(201);
+    const c = created.json as { metadata: { finalizers: string[] }; spec: { names: Record<string, string>; conversion: unknown } };
+    expect(c.spec.names).toEqual({ plural: "gizmos", kind: "Gizmo", singular: "gizmo", listKind: "GizmoList" });
+    expect(c.spec.conversion).toEqual({ strategy: "None" });
+    expect(await waitServed("/apis/api.kubeforge.dev/v1/gizmos")).toBeLessThan(200);
+    const group = (await api(cp, "GET", "/apis/api.kubeforge.dev")).json as { preferredVersion: { version: string }; versions: { version: string }[] };
+    expect(group.preferredVersion.version).toBe("v1");
+    expect(group.versions.map((x) => x.version)).toEqual(["v1", "v1beta1"]);
+
+    const g = await api(cp, "POST", "/apis/api.kubeforge.dev/v1beta1/gizmos", { body: { apiVersion: "api.kubeforge.dev/v1beta1", kind: "Gizmo", metadata: { name: "g1" }, spec: { size: 1, junk: true } } });
+    expect(g.status).toBe(201);
+    expect(g.headers.warning).toBe('299 - "unknown field \\"spec.junk\\""');
+    expect((g.json as { apiVersion: string; spec: unknown }).apiVersion).toBe("api.kubeforge.dev/v1beta1");
+    expect((g.json as { spec: unknown }).spec).toEqual({ size: 1 });
+    const list = (await api(cp, "GET", "/apis/api.kubeforge.dev/v1/gizmos")).json as { kind: string; items: { apiVersion: string; kind: string }[] };
+    expect(list.kind).toBe("GizmoList");
+    expect(list.items.map((i) => [i.apiVersion, i.kind])).toEqual([["api.kubeforge.dev/v1", "Gizmo"]]);
+    const stored = await cp.controlPlane.storage.forResource("api.kubeforge.dev/gizmos").get("g1");
+    expect(stored?.apiVersion).toBe("api.kubeforge.dev/v1");
+
+    const strict = await api(cp, "POST", "/apis/api.kubeforge.dev/v1/gizmos?fieldValidation=Strict", { body: { apiVersion: "api.kubeforge.dev/v1", kind: "Gizmo", metadata: { name: "g2", foo: 1 }, spec: { a: 1, b: 2 } } });
+    expect(strict.status).toBe(400);
+    expect((strict.json as { message: string }).message).toBe('strict decoding error: unknown field "metadata.foo", unknown field "spec.a", unknown field "spec.b"');
+    const ignore = await api(cp, "POST", "/apis/api.kubeforge.dev/v1/gizmos?fieldValidation=Ignore", { body: { apiVersion: "api.kubeforge.dev/v1", kind: "Gizmo", metadata: { name: "g2" }, spec: { a: 1 } } });
+    expect(ignore.status).toBe(201);
+    expect(ignore.headers.warning).toBeUndefined();
+
+    // generation: spec changes bump it, status writes do not
+    const put = await api(cp, "PUT", "/apis/api.kubeforge.dev/v1/gizmos/g1/status", { body: { apiVersion: "api.kubeforge.dev/v1", kind: "Gizmo", metadata: { name: "g1" }, spec: { size: 99 }, status: { ok: true } } });
+    expect(put.status).toBe(200);
+    expect(put.json).toMatchObject({ metadata: { generation: 1 }, spec: { size: 1 }, status: { ok: true } });
+    const patched = await api(cp, "PATCH", "/apis/api.kubeforge.dev/v1/gizmos/g1", { body: { spec: { size: 2 } }, contentType: "application/merge-patch+json" });
+    expect(patched.json).toMatchObject({ metadata: { generation: 2 }, spec: { size: 2 }, status: { ok: true } });
+
+    // a default added later shows up on read
+    const cur = (await api(cp, "GET", `${crdPath}/gizmos.api.kubeforge.dev`)).json as { spec: { versions: { schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, unknown> } } } } }[] } };
+    for (const v of cur.spec.versions) v.schema.openAPIV3Schema.properties.spec.properties.color = { type: "string", default: "blue" };
+    expect((await api(cp, "PUT", `${crdPath}/gizmos.api.kubeforge.dev`, { body: cur })).status).toBe(200);
+    const start = Date.now();
+    for (;;) {
+      const got = (await api(cp, "GET", "/apis/api.kubeforge.dev/v1/gizmos/g1")).json as { spec: Record<string, unknown> };
+      if (got.spec.color === "blue") break;
+      if (Date.now() - start > 2000) throw new Error("default not applied on read");
+      await new Promise((res) => setTimeout(res, 10));
+    }
+
+    // deletion: objects gone, then the resource
+    const del = await api(cp, "DELETE", `${crdPath}/gizmos.api.kubeforge.dev`);
+    expect(del.status).toBe(200);
+    const start2 = Date.now();
+    while ((await api(cp, "GET", "/apis/api.kubeforge.dev/v1/gizmos")).status !== 404) {
+      if (Date.now() - start2 > 2000) throw new Error("still served");
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    expect((await api(cp, "GET", `${crdPath}/gizmos.api.kubeforge.dev`)).status).toBe(404);
+    expect((await cp.controlPlane.storage.forResource("api.kubeforge.dev/gizmos").list({ prefix: "" })).items).toEqual([]);
+    expect((await api(cp, "GET", "/apis/api.kubeforge.dev")).status).toBe(404);
+  });
+
+  it("keeps serving a terminating CRD until its objects are gone, refusing creates, and reports Terminating", async () => {
+    expect((await api(cp, "POST", crdPath, { body: crd("holds", "Hold", "Namespaced", {}) })).status).toBe(201);
+    await waitServed("/apis/api.kubeforge.dev/v1/namespaces/default/holds");
+    const base = "/apis/api.kubeforge.dev/v1/namespaces/default/holds";
+    expect((await api(cp, "POST", base, { body: { apiVersion: "api.kubeforge.dev/v1", kind: "Hold", metadata: { name: "h", finalizers: ["example.com/hold"] } } })).status).toBe(201);
+    expect((await api(cp, "DELETE", `${crdPath}/holds.api.kubeforge.dev`)).status).toBe(200);
+    let cond: { reason?: string; message?: string } | undefined;
+    for (const start = Date.now(); Date.now() - start < 2000; await new Promise((res) => setTimeout(res, 10))) {
+      const c = (await api(cp, "GET", `${crdPath}/holds.api.kubeforge.dev`)).json as { status: { conditions: { type: string; reason: string; message: string }[] } };
+      cond = c.status.conditions.find((x) => x.type === "Terminating");
+      if (cond?.reason === "InstanceDeletionInProgress") break;
+    }
+    expect(cond).toMatchObject({ reason: "InstanceDeletionInProgress", message: "CustomResource deletion is in progress" });
+    const refused = await api(cp, "POST", base, { body: { apiVersion: "api.kubeforge.dev/v1", kind: "Hold", metadata: { name: "h2" } } });
+    expect(refused.status).toBe(405);
+    expect((refused.json as { message: string }).message).toBe("create not allowed while custom resource definition is terminating");
+    const held = (await api(cp, "GET", `${base}/h`)).json as { metadata: { deletionTimestamp?: string } };
+    expect(held.metadata.deletionTimestamp).toBeDefined();
+    expect((await api(cp, "PATCH", `${base}/h`, { body: { metadata: { finalizers: null } }, contentType: "application/merge-patch+json" })).status).toBe(200);
+    for (const start = Date.now(); (await api(cp, "GET", `${crdPath}/holds.api.kubeforge.dev`)).status !== 404; await new Promise((res) => setTimeout(res, 10))) {
+      if (Date.now() - start > 3000) throw new Error("CRD not deleted");
+    }
+    expect((await api(cp, "GET", base)).status).toBe(404);
+  });
+});
