@@ -1,5 +1,5 @@
 /** Applies a decoded patch (JSON, merge or strategic merge) to the stored object, mapping failures to API errors. */
-import { newBadRequest, newInvalid, type StatusError } from "../../core/errors.js";
+import { newBadRequest, newInvalid } from "../../core/errors.js";
 import type { KubeObject } from "../../core/object.js";
 import { isPlainObject } from "../../core/object.js";
 import { fieldErrors, FieldPath } from "../../core/validation.js";
@@ -13,7 +13,7 @@ export interface PatchInput {
 }
 
 /** The patched document, or a StatusError: 400 for a malformed patch, 422 when it cannot apply to this object. */
-export function patchDocument(current: unknown, p: PatchInput, meta: PatchMeta | undefined, onError: (err: PatchError) => StatusError): unknown {
+export function patchDocument(current: unknown, p: PatchInput, meta: PatchMeta | undefined): unknown {
   try {
     switch (p.type) {
       case "json":
@@ -28,7 +28,8 @@ export function patchDocument(current: unknown, p: PatchInput, meta: PatchMeta |
         throw newBadRequest("server-side apply is not supported yet");
     }
   } catch (err) {
-    if (err instanceof PatchError) throw onError(err);
+    // the Status kube-apiserver sends for a failing patch (400, 413, 422 or 500, with upstream's wording)
+    if (err instanceof PatchError) throw err.toStatusError();
     throw err;
   }
 }
@@ -36,12 +37,7 @@ export function patchDocument(current: unknown, p: PatchInput, meta: PatchMeta |
 /** Patches `current` (undefined: the object does not exist → 404 from the registry before this runs). */
 export function applyPatch(scope: { store: Store }, p: PatchInput, current: KubeObject | undefined, name: string): KubeObject {
   const { store } = scope;
-  const out = patchDocument(current ?? {}, p, store.def.patchMeta, (err) => patchErrorToStatus(store, name, err));
+  const out = patchDocument(current ?? {}, p, store.def.patchMeta);
   if (!isPlainObject(out)) throw newInvalid(store.gk, name, [fieldErrors.invalid(FieldPath.root(""), "", "patched object must be a JSON object")]);
   return out as KubeObject;
-}
-
-/** The Status kube-apiserver sends for a patch that fails (400, 413, 422 or 500, with upstream's wording). */
-export function patchErrorToStatus(_store: Store, _name: string, err: PatchError): StatusError {
-  return err.toStatusError();
 }

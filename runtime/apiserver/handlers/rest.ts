@@ -3,11 +3,10 @@
  * into the representation the client negotiated (object, Table, PartialObjectMetadata, JSON or YAML).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { newBadRequest, newInvalid, newMethodNotAllowed, newMethodNotSupported, newUnsupportedMediaType, StatusError } from "../../core/errors.js";
+import { newBadRequest, newMethodNotAllowed, newMethodNotSupported, newUnsupportedMediaType, StatusError } from "../../core/errors.js";
 import type { KubeList, KubeObject } from "../../core/object.js";
 import { isPlainObject } from "../../core/object.js";
 import { isStatus } from "../../core/status.js";
-import { fieldErrors, FieldPath } from "../../core/validation.js";
 import { bodyFormat, negotiateResource, patchType, type Representation } from "../http/negotiation.js";
 import { decodeBody, decodePatchBody, readBody } from "../http/body.js";
 import { sendObject, setWarnings } from "../http/respond.js";
@@ -278,9 +277,4 @@ async function serveSubresource(scope: ResourceScope, info: RequestInfo, req: In
   const [code, out] = await handler.handle(ctx, verb, info.name, body);
   setWarnings(res, ctx.warnings);
   sendObject(res, code, out);
-}
-
-/** 422 for a patched object that is not an object. */
-export function invalidPatchResult(store: Store, name: string): StatusError {
-  return newInvalid(store.gk, name, [fieldErrors.invalid(FieldPath.root(""), "", "patched object must be a JSON object")]);
 }

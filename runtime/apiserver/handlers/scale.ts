@@ -4,7 +4,7 @@ import type { KubeObject } from "../../core/object.js";
 import { isPlainObject } from "../../core/object.js";
 import { fieldErrors, FieldPath } from "../../core/validation.js";
 import type { RequestContext, Store } from "../registry/store.js";
-import { patchDocument, patchErrorToStatus, type PatchInput } from "./patching.js";
+import { patchDocument, type PatchInput } from "./patching.js";
 
 /** Reads a dotted JSON path such as ".spec.replicas". */
 export function getPath(obj: unknown, path: string): unknown {
@@ -62,7 +62,7 @@ export async function applyScale(store: Store, ctx: RequestContext, name: string
     if (!cur) throw new Error("unreachable: scale of a missing object");
     const current = scaleOf(store, cur);
     const next = "type" in input && "patch" in input && !("metadata" in input)
-      ? (patchDocument(current, input as PatchInput, {}, (err) => patchErrorToStatus(store, name, err)) as KubeObject)
+      ? (patchDocument(current, input as PatchInput, {}) as KubeObject)
       : (input as KubeObject);
     const rv = next.metadata?.resourceVersion;
     if (rv && rv !== cur.metadata.resourceVersion) throw newConflict(store.gr, name, optimisticLockErrorMsg);

@@ -121,6 +121,12 @@ export class Store {
     return this.def.conversion ? this.def.conversion.toStorage(obj) : obj;
   }
 
+  /** A selection predicate over served objects, applied to stored ones (converting when the shapes differ). */
+  private storagePredicate(pred: ((obj: KubeObject) => boolean) | undefined): ((obj: KubeObject) => boolean) | undefined {
+    const conv = this.def.conversion;
+    return pred && conv ? (o) => pred(conv.fromStorage(o)) : pred;
+  }
+
   private mutable(obj: KubeObject): KubeObject {
     return this.def.conversion ? this.def.conversion.fromStorage(obj) : deepCopy(obj);
   }
@@ -216,8 +222,7 @@ export class Store {
 
   async list(ctx: RequestContext, params: ListParams): Promise<KubeList> {
     const sel = buildSelection(this.def, params.labelSelector, params.fieldSelector);
-    const conv = this.def.conversion;
-    const predicate = sel.predicate && conv ? (o: KubeObject) => (sel.predicate as (x: KubeObject) => boolean)(conv.fromStorage(o)) : sel.predicate;
+    const predicate = this.storagePredicate(sel.predicate);
     const namespace = ctx.namespace || sel.namespace || "";
     let prefix = this.def.namespaced && namespace ? `${namespace}/` : "";
     if (sel.name !== undefined && (!this.def.namespaced || namespace)) prefix = this.key(namespace, sel.name);
@@ -246,7 +251,7 @@ export class Store {
     const namespace = ctx.namespace || sel.namespace || "";
     const prefix = this.def.namespaced && namespace ? `${namespace}/` : "";
     const conv = this.def.conversion;
-    const predicate = sel.predicate && conv ? (o: KubeObject) => (sel.predicate as (x: KubeObject) => boolean)(conv.fromStorage(o)) : sel.predicate;
+    const predicate = this.storagePredicate(sel.predicate);
     const out: WatchHandler = conv
       ? { event: (ev) => handler.event(ev.type === "BOOKMARK" ? ev : { type: ev.type, object: conv.fromStorage(ev.object) }), close: (e) => handler.close(e) }
       : handler;
