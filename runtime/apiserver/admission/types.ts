@@ -28,6 +28,8 @@ export interface AdmissionAttributes {
   oldObject?: KubeObject;
   dryRun: boolean;
   user: UserInfo;
+  /** The request's warnings (returned in `Warning` headers); plugins may append. */
+  warnings: string[];
 }
 
 export interface AdmissionPlugin {

@@ -149,6 +149,7 @@ export class Store {
       name,
       dryRun: ctx.dryRun,
       user: ctx.user,
+      warnings: ctx.warnings,
     };
     if (object) a.object = object;
     if (oldObject) a.oldObject = oldObject;
