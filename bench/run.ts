@@ -7,6 +7,7 @@ import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import { benchBigList } from "./biglist.js";
 import { benchClientNode } from "./clientnode.js";
+import { benchCRDValidation } from "./crd-validation.js";
 import { benchCrud } from "./crud.js";
 import { machineInfo } from "./lib/machine.js";
 import { summaryTable, writeJSON } from "./lib/report.js";
@@ -20,8 +21,10 @@ import { benchWatch } from "./watch.js";
 import { benchWorkqueue } from "./workqueue.js";
 
 const quick = process.env.BENCH_QUICK === "1";
-/** BENCH_ONLY=runtime runs only the runtime benchmarks (6 and 7). */
+/** BENCH_ONLY=runtime runs only the runtime benchmarks (6 and 7); BENCH_ONLY=crd-validation only benchmark 8. */
 const onlyRuntime = process.env.BENCH_ONLY === "runtime";
+const onlyCRDValidation = process.env.BENCH_ONLY === "crd-validation";
+const runAll = !onlyRuntime && !onlyCRDValidation;
 const config = {
   startup: { processes: 3, startsPerProcess: quick ? 3 : 6, etcdRuns: 3 },
   memory: { pods: 10_000, runs: quick ? 1 : 3 },
@@ -32,6 +35,7 @@ const config = {
   workqueue: { items: quick ? 50_000 : 200_000, workers: [1, 8], runs: quick ? 1 : 5 },
   informerSync: { pods: quick ? 10_000 : 60_000, runs: quick ? 1 : 3 },
   reconcile: { objects: 1_000, runs: quick ? 1 : 3 },
+  crdValidation: { objects: quick ? 500 : 5_000, creates: quick ? 100 : 500, runs: quick ? 1 : 5 },
 };
 const out = resolve(process.cwd(), "bench/results/latest.json");
 
@@ -49,7 +53,7 @@ async function main(): Promise<void> {
   const rec = new Recorder();
   if (!etcd) rec.notes.push("etcd is not installed: the etcd peer was SKIPPED (apt-get install -y etcd-server)");
 
-  if (!onlyRuntime) {
+  if (runAll) {
     log("1. startControlPlane(): start-to-ready and stop (fresh processes)");
     await benchStartup(rec, { ...config.startup, etcd: etcd !== undefined }, log);
 
@@ -75,10 +79,17 @@ async function main(): Promise<void> {
     await benchWorkqueue(rec, config.workqueue, log);
   }
 
-  log(`\n6. informer initial sync and heap per object (${config.informerSync.pods} pods; control plane in its own child, one --expose-gc child per run)`);
-  await benchInformerSync(rec, config.informerSync, log);
-  log(`\n7. end-to-end no-op reconciles of ${config.reconcile.objects} ConfigMaps (anchor: controller-runtime on envtest ≈ 100 objects/s)`);
-  await benchReconcile(rec, config.reconcile, log);
+  if (runAll || onlyRuntime) {
+    log(`\n6. informer initial sync and heap per object (${config.informerSync.pods} pods; control plane in its own child, one --expose-gc child per run)`);
+    await benchInformerSync(rec, config.informerSync, log);
+    log(`\n7. end-to-end no-op reconciles of ${config.reconcile.objects} ConfigMaps (anchor: controller-runtime on envtest ≈ 100 objects/s)`);
+    await benchReconcile(rec, config.reconcile, log);
+  }
+
+  if (runAll || onlyCRDValidation) {
+    log("\n8. CRD validation: a 50-field schema with 5 CEL rules vs. the same schema without rules");
+    await benchCRDValidation(rec, config.crdValidation, log);
+  }
 
   const seconds = (performance.now() - t0) / 1000;
   log(`\nSummary (median of runs; ratio = kubeforge ÷ peer)\n`);

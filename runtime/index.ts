@@ -40,6 +40,7 @@ export { parseSelector, labelSelectorAsSelector, labelSelectorAsString, Selector
 export type { LabelSelector, LabelSelectorRequirement } from "./core/labels.js";
 export { parseFieldSelector, FieldSelector } from "./core/fields.js";
 export { parseQuantity, Quantity } from "./core/quantity.js";
+export type { Int32, Int64, IntOrString, Time, MicroTime, Duration } from "./api/index.js";
 export type { Request, Result, Reconciler, ReconcileContext } from "./reconcile/index.js";
 export { reconcilerFunc, TerminalError, isTerminalError } from "./reconcile/index.js";
 export { controllerManagedBy } from "./builder/index.js";
@@ -58,3 +59,7 @@ export { withFinalizer } from "./finalizer/index.js";
 export { setStatusCondition, findStatusCondition, removeStatusCondition, isStatusConditionTrue, isStatusConditionFalse } from "./conditions/index.js";
 export { EventRecorder } from "./events/index.js";
 export { waitFor, waitForObject, WaitTimeoutError } from "./wait/index.js";
+export { loadKubeConfig, KubeConfigNotFoundError } from "./config/index.js";
+export type { KubeConfig, LoadKubeConfigOptions } from "./config/index.js";
+export { jsonLogger, silentLogger } from "./reconcile/index.js";
+export type { Logger } from "./reconcile/index.js";

@@ -2,7 +2,9 @@
 import type { KubeObject } from "../core/object.js";
 import { isPlainObject } from "../core/object.js";
 import { fieldErrors, FieldPath, isDNS1035Label, type FieldError } from "../core/validation.js";
+import { validateSchemaRules } from "./celrules.js";
 import { validateStructuralSchema, type JSONSchemaProps } from "./schema.js";
+import { validateReviewVersions, validateWebhookClientConfig, type WebhookClientConfigLike } from "./webhookclientconfig.js";
 
 export const crdGroup = "apiextensions.k8s.io";
 export const cleanupFinalizer = "customresourcecleanup.apiextensions.k8s.io";
@@ -41,9 +43,18 @@ export interface CRDSpec {
   names: CRDNames;
   scope: string;
   versions: CRDVersion[];
-  conversion?: { strategy: string };
+  conversion?: CRDConversion;
   preserveUnknownFields?: boolean;
 }
+
+/** spec.conversion: None (apiVersion rewrite) or Webhook (a ConversionReview call). */
+export interface CRDConversion {
+  strategy: string;
+  webhook?: { clientConfig?: WebhookClientConfigLike; conversionReviewVersions?: string[] };
+}
+
+/** The ConversionReview versions a conversion webhook may accept. */
+export const acceptedConversionReviewVersions = ["v1", "v1beta1"] as const;
 
 export interface CRDCondition {
   type: string;
@@ -79,6 +90,8 @@ export function defaultCRD(obj: KubeObject): void {
   if (!n.singular && typeof n.kind === "string" && n.kind) n.singular = n.kind.toLowerCase();
   if (!n.listKind && typeof n.kind === "string" && n.kind) n.listKind = `${n.kind}List`;
   spec.conversion ??= { strategy: "None" };
+  const convService = isPlainObject(spec.conversion) ? spec.conversion.webhook?.clientConfig?.service : undefined;
+  if (isPlainObject(convService)) convService.port ??= 443;
   if (!Array.isArray(spec.versions)) spec.versions = [];
 }
 
@@ -121,7 +134,12 @@ export function validateCRD(obj: KubeObject): FieldError[] {
     const schema = v.schema?.openAPIV3Schema;
     const schp = p.child("schema").child("openAPIV3Schema");
     if (!schema) errs.push(fieldErrors.required(schp, "schemas are required"));
-    else errs.push(...validateStructuralSchema(schema, schp));
+    else {
+      const structural = validateStructuralSchema(schema, schp);
+      errs.push(...structural);
+      // x-kubernetes-validations are compiled only for an otherwise valid schema, as upstream
+      if (structural.length === 0) errs.push(...validateSchemaRules(schema, schp.toString()));
+    }
     const scale = v.subresources?.scale;
     if (scale) {
       const scp = p.child("subresources").child("scale");
@@ -141,9 +159,27 @@ export function validateCRD(obj: KubeObject): FieldError[] {
   if (!unique) errs.push(fieldErrors.invalid(vp, versions, "must contain unique version names"));
   if (versions.length > 0 && versions.filter((v) => v.storage).length !== 1) errs.push(fieldErrors.invalid(vp, versions, "must have exactly one version marked as storage version"));
   if (versions.length > 0 && !versions.some((v) => v.served)) errs.push(fieldErrors.invalid(vp, versions, "must have at least one served version"));
-  const strategy = spec.conversion?.strategy;
-  if (strategy !== undefined && strategy !== "None" && strategy !== "Webhook") errs.push(fieldErrors.notSupported(sp.child("conversion").child("strategy"), strategy, ["None", "Webhook"]));
+  errs.push(...validateConversion(spec.conversion, sp.child("conversion")));
   if (spec.preserveUnknownFields === true) errs.push(fieldErrors.invalid(sp.child("preserveUnknownFields"), true, "must be false in order to use defaults in the schema"));
+  return errs;
+}
+
+/** validateCustomResourceConversion (field paths as upstream reports them, after its internal names). */
+function validateConversion(conversion: CRDConversion | undefined, path: FieldPath): FieldError[] {
+  if (!isPlainObject(conversion)) return [];
+  const errs: FieldError[] = [];
+  const strategy = conversion.strategy;
+  if (strategy !== "None" && strategy !== "Webhook") errs.push(fieldErrors.notSupported(path.child("strategy"), strategy, ["None", "Webhook"]));
+  const webhook = isPlainObject(conversion.webhook) ? conversion.webhook : undefined;
+  const versions = Array.isArray(webhook?.conversionReviewVersions) ? webhook.conversionReviewVersions.map(String) : [];
+  if (strategy === "Webhook") {
+    if (!webhook?.clientConfig) errs.push(fieldErrors.required(path.child("webhookClientConfig"), "required when strategy is set to Webhook"));
+    else errs.push(...validateWebhookClientConfig(webhook.clientConfig, path.child("webhookClientConfig")));
+    errs.push(...validateReviewVersions(versions, acceptedConversionReviewVersions, path.child("conversionReviewVersions")));
+  } else {
+    if (webhook?.clientConfig) errs.push(fieldErrors.forbidden(path.child("webhookClientConfig"), "should not be set when strategy is not set to Webhook"));
+    if (versions.length > 0) errs.push(fieldErrors.forbidden(path.child("conversionReviewVersions"), "should not be set when strategy is not set to Webhook"));
+  }
   return errs;
 }
 

@@ -6,13 +6,17 @@
 import { newBadRequest, newMethodNotSupported, StatusError } from "../core/errors.js";
 import type { KubeObject } from "../core/object.js";
 import { deepCopy, isPlainObject } from "../core/object.js";
-import type { FieldError } from "../core/validation.js";
+import { fieldErrors, type FieldError } from "../core/validation.js";
 import { currentRequest } from "../apiserver/server.js";
 import type { ResourceDefinition, TableColumn, TableConvertor } from "../apiserver/resource.js";
+import { fieldTypeFromSchema } from "../apiserver/ssa/schema.js";
 import type { CRDVersion, CustomResourceDefinition } from "./crd.js";
 import { storageVersion } from "./crd.js";
+import { customResourceConversion } from "./conversion.js";
 import type { JSONSchemaProps } from "./schema.js";
 import { applyDefaults, prune, validateValue } from "./values.js";
+import { compileSchemaRules, hasValidationRules, type RuleNode } from "./celrules.js";
+import { validateRules } from "./celvalidator.js";
 
 const nameDescription =
   "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names";
@@ -118,6 +122,26 @@ function schemaErrors(obj: KubeObject, schema: JSONSchemaProps | undefined): Fie
   return validateValue({ ...schema, properties: { ...schema.properties } }, rest);
 }
 
+/**
+ * A version's validator: OpenAPI schema validation, then its x-kubernetes-validations (compiled on first use, once
+ * per CRD version). As upstream, the rules do not run when the schema validation found a blocking error.
+ */
+function versionValidator(schema: JSONSchemaProps | undefined): (obj: KubeObject, old: KubeObject | undefined) => FieldError[] {
+  let rules: RuleNode | undefined | null = null;
+  return (obj, old) => {
+    const errs = schemaErrors(obj, schema);
+    if (rules === null) rules = schema && hasValidationRules(schema) ? compileSchemaRules(schema).root : undefined;
+    if (!rules) return errs;
+    if (errs.some((e) => blockingTypes.has(e.type))) {
+      return [...errs, fieldErrors.invalid("<nil>", "null", "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation")];
+    }
+    return [...errs, ...validateRules(rules, obj, old)];
+  };
+}
+
+/** Schema errors after which upstream skips CEL rules (hasBlockingErr). */
+const blockingTypes: ReadonlySet<FieldError["type"]> = new Set<FieldError["type"]>(["FieldValueNotSupported", "FieldValueRequired", "FieldValueTooLong", "FieldValueTooMany", "FieldValueTypeInvalid"]);
+
 /** Kubernetes version priority (v1 > v1beta2 > v1beta1 > v1alpha1 > other, then by name): discovery order. */
 export function compareKubeVersions(a: string, b: string): number {
   const parse = (v: string): [number, number, number] | undefined => {
@@ -144,6 +168,7 @@ export function customResourceDefinitions(crd: CustomResourceDefinition, termina
   for (const version of [...spec.versions].sort((a, b) => compareKubeVersions(a.name, b.name))) {
     if (!version.served) continue;
     const schema = version.schema?.openAPIV3Schema;
+    const validator = versionValidator(schema);
     const apiVersion = `${spec.group}/${version.name}`;
     const withDefaults = (obj: KubeObject): KubeObject => {
       applyDefaults(obj, schema);
@@ -165,12 +190,11 @@ export function customResourceDefinitions(crd: CustomResourceDefinition, termina
       },
       namespaced: spec.scope === "Namespaced",
       storageName: `${spec.group}/${names.plural}`,
-      conversion: {
-        toStorage: (obj) => ({ ...deepCopy(obj), apiVersion: storageApiVersion }),
-        fromStorage: (obj) => withDefaults({ ...deepCopy(obj), apiVersion }),
-      },
+      conversion: customResourceConversion(crd, apiVersion, storageApiVersion, withDefaults),
       generation: true,
       unstructured: true,
+      ...(schema ? { openAPISchema: schema } : {}),
+      fieldType: fieldTypeFromSchema(schema),
       statusSubresource: status,
       returnDeletedObject: true,
       table: tableFor(version),
@@ -186,9 +210,9 @@ export function customResourceDefinitions(crd: CustomResourceDefinition, termina
           }
           if (status) delete obj.status;
         },
-        validate: (obj) => schemaErrors(obj, schema),
-        validateUpdate: (obj) => schemaErrors(obj, schema),
-        validateStatusUpdate: (obj) => schemaErrors(obj, schema),
+        validate: (obj) => validator(obj, undefined),
+        validateUpdate: (obj, old) => validator(obj, old),
+        validateStatusUpdate: (obj, old) => validator(obj, old),
         warningsOnCreate: (obj) => [...(version.deprecated ? [version.deprecationWarning ?? `${apiVersion} ${names.kind} is deprecated`] : []), ...warnings(obj)],
         warningsOnUpdate: (obj) => [...(version.deprecated ? [version.deprecationWarning ?? `${apiVersion} ${names.kind} is deprecated`] : []), ...warnings(obj)],
       },

@@ -1,14 +1,18 @@
 /**
  * OpenAPI v3 documents (/openapi/v3 and one per group-version) describing the served paths and operations
- * with their `x-kubernetes-group-version-kind` / `x-kubernetes-action` extensions and query parameters.
- * Schemas of the kinds themselves are not published yet (full OpenAPI comes with CRDs); what is here lets
- * kubectl see that the server validates fields itself (the `fieldValidation` parameter), as it checks before
- * create/apply.
+ * with their `x-kubernetes-group-version-kind` / `x-kubernetes-action` extensions and query parameters, and
+ * `components.schemas` with the served kinds and the types they reference (`openapi/definitions.ts`), which
+ * request and response bodies reference. kubectl reads them for `explain`, for whether the server validates
+ * fields itself (the `fieldValidation` parameter) and for strategic-merge-patch metadata.
  */
 import { createHash } from "node:crypto";
 import { apiVersionOf } from "../core/gvk.js";
 import type { DiscoveryRegistry, GroupVersionEntry } from "./discovery.js";
 import { allVerbs } from "./resource.js";
+import { builtinKindDefinitionName, definitionsFor, kindDefinitionName } from "./openapi/definitions.js";
+import { statusName } from "./openapi/names.js";
+import type { Schema } from "./openapi/types.js";
+import { refTo, toV3Schemas } from "./openapi/v3.js";
 
 const q = (name: string, description: string, type = "string") => ({ name, in: "query", description, schema: { type, uniqueItems: true } });
 
@@ -20,7 +24,9 @@ const writeParams = [
 const listParams = ["allowWatchBookmarks", "continue", "fieldSelector", "labelSelector", "limit", "resourceVersion", "resourceVersionMatch", "sendInitialEvents", "timeoutSeconds", "watch"].map((n) =>
   q(n, n, n === "limit" || n === "timeoutSeconds" ? "integer" : n === "watch" || n === "allowWatchBookmarks" || n === "sendInitialEvents" ? "boolean" : "string"),
 );
-const json = { "application/json": { schema: { type: "object" } }, "application/yaml": { schema: { type: "object" } } };
+const bodyTypes = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
+const contentOf = (schema: Schema, types = bodyTypes): Record<string, unknown> => Object.fromEntries(types.map((t) => [t, { schema }]));
+const anyObject: Schema = { type: "object" };
 
 function pascal(s: string): string {
   return s
@@ -37,6 +43,9 @@ export function groupVersionPath(gv: { group: string; version: string }): string
 /** The OpenAPI v3 document of one group-version. */
 export function openAPIV3Document(gv: GroupVersionEntry): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
+  const schemas = toV3Schemas(definitionsFor(gv.resources));
+  const schemaOf = (name: string | undefined): Schema => (name ? refTo(name, true) : anyObject);
+  const statusBody = contentOf(schemaOf(statusName));
   const groupName = gv.group ? pascal(gv.group.replace(/\.k8s\.io$/, "")) : "Core";
   const opPrefix = `${groupName}${pascal(gv.version)}`;
   for (const { def, subresources } of gv.resources) {
@@ -46,18 +55,21 @@ export function openAPIV3Document(gv: GroupVersionEntry): Record<string, unknown
     const nsParam = def.namespaced ? [{ name: "namespace", in: "path", required: true, schema: { type: "string", uniqueItems: true } }] : [];
     const nameParam = [{ name: "name", in: "path", required: true, schema: { type: "string", uniqueItems: true } }];
     const kindName = `${def.namespaced ? "Namespaced" : ""}${def.names.kind}`;
-    const op = (action: string, verb: string, extra: Record<string, unknown> = {}) => ({
+    const objectBody = contentOf(schemaOf(kindDefinitionName(def)));
+    const listBody = contentOf(schemaOf(kindDefinitionName(def, def.names.listKind)));
+    const json = objectBody;
+    const op = (action: string, verb: string, extra: Record<string, unknown> = {}, body = objectBody) => ({
       operationId: `${verb}${opPrefix}${kindName}`,
       parameters: [],
-      responses: { "200": { description: "OK", content: json } },
+      responses: { "200": { description: "OK", content: body }, "401": { description: "Unauthorized" } },
       "x-kubernetes-action": action,
       "x-kubernetes-group-version-kind": gvk,
       ...extra,
     });
     const collection: Record<string, unknown> = { parameters: nsParam };
-    if (verbs.has("list")) collection.get = op("list", "list", { parameters: listParams });
+    if (verbs.has("list")) collection.get = op("list", "list", { parameters: listParams }, listBody);
     if (verbs.has("create")) collection.post = op("post", "create", { parameters: writeParams, requestBody: { content: json, required: true } });
-    if (verbs.has("deletecollection")) collection.delete = op("deletecollection", "deleteCollection", { parameters: listParams });
+    if (verbs.has("deletecollection")) collection.delete = op("deletecollection", "deleteCollection", { parameters: listParams }, statusBody);
     paths[base] = collection;
     const item: Record<string, unknown> = { parameters: [...nameParam, ...nsParam] };
     if (verbs.has("get")) item.get = op("get", "read");
@@ -66,22 +78,27 @@ export function openAPIV3Document(gv: GroupVersionEntry): Record<string, unknown
       const content: Record<string, unknown> = {
         "application/json-patch+json": { schema: { type: "object" } },
         "application/merge-patch+json": { schema: { type: "object" } },
+        // kubectl (1.28+) computes a strategic merge patch for `apply` only when the PATCH operation accepts it
+        ...(def.patchMeta ? { "application/strategic-merge-patch+json": { schema: { type: "object" } } } : {}),
+        "application/apply-patch+yaml": { schema: { type: "object" } },
       };
       item.patch = op("patch", "patch", { parameters: [...writeParams, q("force", "Force is going to force Apply requests.", "boolean")], requestBody: { content, required: true } });
     }
-    if (verbs.has("delete")) item.delete = op("delete", "delete", { parameters: [q("dryRun", "dry run"), q("gracePeriodSeconds", "grace period", "integer"), q("propagationPolicy", "propagation policy")] });
+    if (verbs.has("delete")) item.delete = op("delete", "delete", { parameters: [q("dryRun", "dry run"), q("gracePeriodSeconds", "grace period", "integer"), q("propagationPolicy", "propagation policy")] }, def.returnDeletedObject ? objectBody : statusBody);
     paths[`${base}/{name}`] = item;
     for (const sub of subresources) {
       const subItem: Record<string, unknown> = { parameters: [...nameParam, ...nsParam] };
       const subGVK = sub.kind;
+      const subName = sub.kind.kind === def.names.kind && sub.kind.group === def.group ? kindDefinitionName(def) : builtinKindDefinitionName(sub.kind);
+      const subBody = contentOf(schemaOf(subName));
       const subOp = (action: string, verb: string, extra: Record<string, unknown> = {}) => ({
-        ...op(action, verb, extra),
+        ...op(action, verb, extra, subBody),
         operationId: `${verb}${opPrefix}${kindName}${pascal(sub.name)}`,
         "x-kubernetes-group-version-kind": subGVK,
       });
       if (sub.verbs.includes("get")) subItem.get = subOp("get", "read");
-      if (sub.verbs.includes("update")) subItem.put = subOp("put", "replace", { parameters: writeParams });
-      if (sub.verbs.includes("create")) subItem.post = subOp("post", "create", { parameters: writeParams });
+      if (sub.verbs.includes("update")) subItem.put = subOp("put", "replace", { parameters: writeParams, requestBody: { content: subBody, required: true } });
+      if (sub.verbs.includes("create")) subItem.post = subOp("post", "create", { parameters: writeParams, requestBody: { content: subBody, required: true } });
       if (sub.verbs.includes("patch")) subItem.patch = subOp("patch", "patch", { parameters: writeParams });
       paths[`${base}/{name}/${sub.name}`] = subItem;
     }
@@ -90,7 +107,7 @@ export function openAPIV3Document(gv: GroupVersionEntry): Record<string, unknown
     openapi: "3.0.0",
     info: { title: "Kubernetes", version: "v1.33.0" },
     paths,
-    components: { schemas: {} },
+    components: { schemas },
   };
 }
 

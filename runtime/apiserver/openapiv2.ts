@@ -5,8 +5,9 @@
  * kubectl 1.27 downloads it before every create/apply/replace with validation on: it fails the command when the
  * document cannot be fetched, and it looks up the PATCH operation of each kind (by `x-kubernetes-group-version-kind`)
  * for the `fieldValidation` and `dryRun` parameters to decide whether the server validates fields itself and
- * supports server-side dry run. Like the v3 documents, it describes paths and operations; kind schemas
- * (definitions) are not published yet, so kubectl falls back to its compiled-in types where it would use them.
+ * supports server-side dry run. Like the v3 documents, it publishes the schemas of the served kinds and the
+ * types they reference as `definitions` (read by `kubectl explain --output=plaintext-openapiv2` and, in kubectl
+ * 1.27, by `kubectl apply` for strategic-merge-patch metadata), which body parameters and responses reference.
  */
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -14,7 +15,12 @@ import { stringify } from "yaml";
 import type { DiscoveryRegistry, GroupVersionEntry } from "./discovery.js";
 import { groupVersionPath } from "./openapi.js";
 import { ProtoWriter } from "./protobuf/wire.js";
-import { allVerbs } from "./resource.js";
+import { allVerbs, type ResourceDefinition } from "./resource.js";
+import { builtinKindDefinitionName, definitionsFor, kindDefinitionName } from "./openapi/definitions.js";
+import { statusName } from "./openapi/names.js";
+import type { Definitions, Schema } from "./openapi/types.js";
+import { refTo } from "./openapi/v3.js";
+import { encodeDefinitions, encodeSchema } from "./openapi/v2proto.js";
 
 /** What kubectl asks for in Accept … */
 export const openAPIV2ProtobufAccept = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
@@ -29,7 +35,7 @@ interface Param {
   type?: string;
   required?: boolean;
   uniqueItems?: boolean;
-  schema?: { type: string };
+  schema?: Schema;
 }
 
 interface Operation {
@@ -40,7 +46,7 @@ interface Operation {
   tags: string[];
   operationId: string;
   parameters?: Param[];
-  responses: Record<string, { description: string }>;
+  responses: Record<string, { description: string; schema?: Schema }>;
   "x-kubernetes-action": string;
   "x-kubernetes-group-version-kind": { group: string; kind: string; version: string };
 }
@@ -51,7 +57,7 @@ export interface SwaggerDocument {
   swagger: "2.0";
   info: { title: string; version: string };
   paths: Record<string, PathItem>;
-  definitions: Record<string, never>;
+  definitions: Definitions;
 }
 
 const query = (name: string, description: string, type = "string"): Param => ({ name, in: "query", description, type, uniqueItems: true });
@@ -107,13 +113,16 @@ function tag(gv: GroupVersionEntry): string {
 /** The Swagger 2.0 document for every served group-version. */
 export function openAPIV2Document(reg: DiscoveryRegistry, version: string): SwaggerDocument {
   const paths: Record<string, PathItem> = {};
+  const served: GroupVersionEntry["resources"] = [];
   for (const group of ["", ...reg.groups()]) {
     for (const v of reg.versions(group)) {
       const gv = reg.groupVersion(group, v);
-      if (gv) addGroupVersion(paths, gv);
+      if (!gv) continue;
+      addGroupVersion(paths, gv);
+      served.push(...gv.resources);
     }
   }
-  return { swagger: "2.0", info: { title: "Kubernetes", version }, paths, definitions: {} };
+  return { swagger: "2.0", info: { title: "Kubernetes", version }, paths, definitions: definitionsFor(served) };
 }
 
 function addGroupVersion(paths: Record<string, PathItem>, gv: GroupVersionEntry): void {
@@ -125,7 +134,12 @@ function addGroupVersion(paths: Record<string, PathItem>, gv: GroupVersionEntry)
     const nsParams = def.namespaced ? [pathParam("namespace", "object name and auth scope, such as for teams and projects")] : [];
     const nameParam = pathParam("name", `name of the ${def.names.kind}`);
     const kindName = `${def.namespaced ? "Namespaced" : ""}${def.names.kind}`;
-    const op = (action: string, verb: string, description: string, parameters: Param[] | undefined, consumes = ["*/*"], k = gvk, suffix = ""): Operation => ({
+    const schemaOf = (name: string | undefined): Schema => (name ? refTo(name, false) : { type: "object" });
+    const objectSchema = schemaOf(kindDefinitionName(def));
+    const listSchema = schemaOf(kindDefinitionName(def, def.names.listKind));
+    const statusSchema = schemaOf(statusName);
+    const bodyOf = (schema: Schema): Param => ({ ...body, schema });
+    const op = (action: string, verb: string, description: string, parameters: Param[] | undefined, consumes = ["*/*"], k = gvk, suffix = "", schema = objectSchema): Operation => ({
       description,
       consumes,
       produces: ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"],
@@ -133,21 +147,21 @@ function addGroupVersion(paths: Record<string, PathItem>, gv: GroupVersionEntry)
       tags: [tag(gv)],
       operationId: `${verb}${prefix}${kindName}${suffix}`,
       ...(parameters ? { parameters } : {}),
-      responses: { "200": { description: "OK" }, "401": { description: "Unauthorized" } },
+      responses: { "200": { description: "OK", schema }, "401": { description: "Unauthorized" } },
       "x-kubernetes-action": action,
       "x-kubernetes-group-version-kind": k,
     });
     const collection: PathItem = {};
-    if (verbs.has("list")) collection.get = op("list", "list", `list or watch objects of kind ${def.names.kind}`, listParams);
-    if (verbs.has("create")) collection.post = op("post", "create", `create a ${def.names.kind}`, [body, ...writeParams], jsonTypes);
-    if (verbs.has("deletecollection")) collection.delete = op("deletecollection", "deleteCollection", `delete collection of ${def.names.kind}`, [body, ...deleteParams, ...listParams]);
+    if (verbs.has("list")) collection.get = op("list", "list", `list or watch objects of kind ${def.names.kind}`, listParams, undefined, gvk, "", listSchema);
+    if (verbs.has("create")) collection.post = op("post", "create", `create a ${def.names.kind}`, [bodyOf(objectSchema), ...writeParams], jsonTypes);
+    if (verbs.has("deletecollection")) collection.delete = op("deletecollection", "deleteCollection", `delete collection of ${def.names.kind}`, [body, ...deleteParams, ...listParams], undefined, gvk, "", statusSchema);
     collection.parameters = [...nsParams, pretty];
     paths[base] = collection;
 
     const item: PathItem = {};
     if (verbs.has("get")) item.get = op("get", "read", `read the specified ${def.names.kind}`, undefined);
-    if (verbs.has("update")) item.put = op("put", "replace", `replace the specified ${def.names.kind}`, [body, ...writeParams], jsonTypes);
-    if (verbs.has("delete")) item.delete = op("delete", "delete", `delete a ${def.names.kind}`, [body, ...deleteParams]);
+    if (verbs.has("update")) item.put = op("put", "replace", `replace the specified ${def.names.kind}`, [bodyOf(objectSchema), ...writeParams], jsonTypes);
+    if (verbs.has("delete")) item.delete = op("delete", "delete", `delete a ${def.names.kind}`, [body, ...deleteParams], undefined, gvk, "", def.returnDeletedObject ? objectSchema : statusSchema);
     if (verbs.has("patch")) item.patch = op("patch", "patch", `partially update the specified ${def.names.kind}`, [body, ...writeParams, query("force", "Force is going to \"force\" Apply requests.", "boolean")], patchTypes);
     item.parameters = [nameParam, ...nsParams, pretty];
     paths[`${base}/{name}`] = item;
@@ -156,10 +170,11 @@ function addGroupVersion(paths: Record<string, PathItem>, gv: GroupVersionEntry)
       const subItem: PathItem = {};
       const k = { group: sub.kind.group, kind: sub.kind.kind, version: sub.kind.version };
       const s = pascal(sub.name);
-      if (sub.verbs.includes("get")) subItem.get = op("get", "read", `read ${sub.name} of the specified ${def.names.kind}`, undefined, ["*/*"], k, s);
-      if (sub.verbs.includes("update")) subItem.put = op("put", "replace", `replace ${sub.name} of the specified ${def.names.kind}`, [body, ...writeParams], jsonTypes, k, s);
-      if (sub.verbs.includes("create")) subItem.post = op("post", "create", `create ${sub.name} of a ${def.names.kind}`, [body, ...writeParams], jsonTypes, k, s);
-      if (sub.verbs.includes("patch")) subItem.patch = op("patch", "patch", `partially update ${sub.name} of the specified ${def.names.kind}`, [body, ...writeParams, query("force", "Force is going to \"force\" Apply requests.", "boolean")], patchTypes, k, s);
+      const subSchema = schemaOf(sub.kind.kind === def.names.kind && sub.kind.group === def.group ? kindDefinitionName(def) : builtinKindDefinitionName(sub.kind));
+      if (sub.verbs.includes("get")) subItem.get = op("get", "read", `read ${sub.name} of the specified ${def.names.kind}`, undefined, ["*/*"], k, s, subSchema);
+      if (sub.verbs.includes("update")) subItem.put = op("put", "replace", `replace ${sub.name} of the specified ${def.names.kind}`, [bodyOf(subSchema), ...writeParams], jsonTypes, k, s, subSchema);
+      if (sub.verbs.includes("create")) subItem.post = op("post", "create", `create ${sub.name} of a ${def.names.kind}`, [bodyOf(subSchema), ...writeParams], jsonTypes, k, s, subSchema);
+      if (sub.verbs.includes("patch")) subItem.patch = op("patch", "patch", `partially update ${sub.name} of the specified ${def.names.kind}`, [body, ...writeParams, query("force", "Force is going to \"force\" Apply requests.", "boolean")], patchTypes, k, s, subSchema);
       subItem.parameters = [pathParam("name", `name of the ${sub.kind.kind}`), ...nsParams, pretty];
       paths[`${base}/{name}/${sub.name}`] = subItem;
     }
@@ -179,8 +194,8 @@ function encodeParam(w: ProtoWriter, p: Param): void {
     if (p.in === "body") {
       param.message(1, (b) => {
         b.string(1, p.description).string(2, p.name).string(3, p.in).bool(4, p.required);
-        // Schema{type = 22 (TypeItem{value = 1})}
-        if (p.schema) b.message(5, (s) => s.message(22, (t) => t.string(1, p.schema?.type)));
+        const schema = p.schema;
+        if (schema) b.message(5, (s) => encodeSchema(s, schema));
       });
       return;
     }
@@ -207,9 +222,19 @@ function encodeOperation(w: ProtoWriter, field: number, op: Operation): void {
   w.message(field, (o) => {
     o.strings(1, op.tags).string(3, op.description).string(5, op.operationId).strings(6, op.produces).strings(7, op.consumes);
     for (const p of op.parameters ?? []) o.message(8, (pi) => encodeParam(pi, p));
-    // Responses{response_code = 1 (NamedResponseValue{name, value = ResponseValue{response = 1 (Response{description = 1})}})}
+    // Responses{response_code = 1 (NamedResponseValue{name, value = ResponseValue{response = 1 (Response{description = 1, schema = 2 (SchemaItem{schema = 1})})}})}
     o.message(9, (rs) => {
-      for (const [code, r] of Object.entries(op.responses)) rs.message(1, (nr) => nr.string(1, code).message(2, (rv) => rv.message(1, (resp) => resp.string(1, r.description))));
+      for (const [code, r] of Object.entries(op.responses)) {
+        rs.message(1, (nr) =>
+          nr.string(1, code).message(2, (rv) =>
+            rv.message(1, (resp) => {
+              resp.string(1, r.description);
+              const schema = r.schema;
+              if (schema) resp.message(2, (si) => si.message(1, (x) => encodeSchema(x, schema)));
+            }),
+          ),
+        );
+      }
     });
     o.strings(10, op.schemes);
     namedAny(o, 13, "x-kubernetes-action", op["x-kubernetes-action"]);
@@ -239,12 +264,12 @@ export function encodeOpenAPIV2(doc: SwaggerDocument): Buffer {
       );
     }
   });
-  w.message(9, () => undefined);
+  w.message(9, (d) => encodeDefinitions(d, doc.definitions));
   return w.finish();
 }
 
 interface Cached {
-  count: number;
+  served: ResourceDefinition[];
   json: string;
   proto: Buffer;
   etag: string;
@@ -252,20 +277,25 @@ interface Cached {
 
 const cache = new WeakMap<DiscoveryRegistry, Cached>();
 
-function resourceCount(reg: DiscoveryRegistry): number {
-  let n = 0;
-  for (const group of ["", ...reg.groups()]) for (const v of reg.versions(group)) n += reg.groupVersion(group, v)?.resources.length ?? 0;
-  return n;
+/** The served resource definitions: the document is rebuilt when any is added, removed or replaced (a CRD change). */
+function servedDefinitions(reg: DiscoveryRegistry): ResourceDefinition[] {
+  const out: ResourceDefinition[] = [];
+  for (const group of ["", ...reg.groups()]) for (const v of reg.versions(group)) for (const r of reg.groupVersion(group, v)?.resources ?? []) out.push(r.def);
+  return out;
+}
+
+function sameDefinitions(a: readonly ResourceDefinition[], b: readonly ResourceDefinition[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** GET /openapi/v2: protobuf when the Accept header asks for it, JSON otherwise; ETag / If-None-Match as upstream. */
 export function serveOpenAPIV2(req: IncomingMessage, res: ServerResponse, reg: DiscoveryRegistry, version: string): void {
-  const count = resourceCount(reg);
+  const served = servedDefinitions(reg);
   let c = cache.get(reg);
-  if (!c || c.count !== count) {
+  if (!c || !sameDefinitions(c.served, served)) {
     const doc = openAPIV2Document(reg, version);
     const json = JSON.stringify(doc);
-    c = { count, json, proto: encodeOpenAPIV2(doc), etag: `"${createHash("sha512").update(json).digest("hex").slice(0, 128).toUpperCase()}"` };
+    c = { served, json, proto: encodeOpenAPIV2(doc), etag: `"${createHash("sha512").update(json).digest("hex").slice(0, 128).toUpperCase()}"` };
     cache.set(reg, c);
   }
   const accept = (req.headers.accept ?? "").split(",").map((s) => s.split(";")[0]?.trim().toLowerCase() ?? "");

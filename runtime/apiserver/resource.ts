@@ -7,6 +7,8 @@ import type { FieldError } from "../core/validation.js";
 import type { KubeObject } from "../core/object.js";
 import type { NameValidator } from "../core/validation.js";
 import type { PatchMeta } from "./patch/meta.js";
+import type { FieldType } from "./ssa/schema.js";
+import type { Schema } from "./openapi/types.js";
 
 export interface ResourceNames {
   /** Lower-case plural: the URL segment ("deployments"). */
@@ -89,11 +91,19 @@ export interface ScaleSubresource {
 
 /**
  * Conversion for a resource served in a version other than its storage's (events.k8s.io/v1 Event stored as
- * core/v1 Event; later, CRD versions). Both functions return new objects.
+ * core/v1 Event; CRD versions, possibly through a conversion webhook). Both functions return new objects; either
+ * may be asynchronous (a webhook call) and may throw a StatusError, which fails the request.
  */
 export interface VersionConversion {
-  toStorage(obj: KubeObject): KubeObject;
-  fromStorage(obj: KubeObject): KubeObject;
+  toStorage(obj: KubeObject): KubeObject | Promise<KubeObject>;
+  fromStorage(obj: KubeObject): KubeObject | Promise<KubeObject>;
+  /** Converts stored objects in one go (one webhook call for a list page); same count and order. Absent: fromStorage each. */
+  fromStorageList?(objs: readonly KubeObject[]): Promise<KubeObject[]>;
+  /**
+   * A synchronous view of a stored object for label and field selectors. Absent: fromStorage, which must then be
+   * synchronous. Webhook conversions only rewrite apiVersion here, so selectors see the stored metadata and fields.
+   */
+  selectionView?(obj: KubeObject): KubeObject;
 }
 
 export interface ResourceDefinition {
@@ -123,12 +133,23 @@ export interface ResourceDefinition {
   selectableFields?(obj: KubeObject): Record<string, string>;
   /** Strategic-merge-patch metadata for the kind; absent = strategic merge patch not supported (415). */
   patchMeta?: PatchMeta;
+  /**
+   * Server-side apply field types of the whole object (list types, list-map keys, atomic maps); absent: derived
+   * from `patchMeta` (built-in kinds), else deduced (granular objects, atomic lists).
+   */
+  fieldType?: FieldType;
   /** Delete returns the deleted object (true) or a Status Success (false, default) — as upstream per kind. */
   returnDeletedObject?: boolean;
   /** Unstructured objects (custom resources): list items keep their apiVersion and kind. */
   unstructured?: boolean;
   /** Shown in discovery (apps/v1 Deployment has "all" category, ...). */
   storageVersionHash?: string;
+  /**
+   * The OpenAPI (structural JSON) schema of the kind's objects, published in /openapi/v2 and /openapi/v3 as
+   * upstream's apiextensions builder does (custom resources: the CRD version's `openAPIV3Schema`). Absent for
+   * built-in kinds, whose schemas come from the generated definitions (`openapi/builtin.generated.ts`).
+   */
+  openAPISchema?: Schema;
 }
 
 export type Verb = "create" | "get" | "list" | "watch" | "update" | "patch" | "delete" | "deletecollection";

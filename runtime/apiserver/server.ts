@@ -23,11 +23,14 @@ import {
 } from "./discovery.js";
 import { openAPIV3Document, openAPIV3Index } from "./openapi.js";
 import { serveOpenAPIV2 } from "./openapiv2.js";
+import { loadBuiltinDefinitions } from "./openapi/definitions.js";
 import { negotiateDiscovery } from "./http/negotiation.js";
 import { sendError, sendObject } from "./http/respond.js";
 import { serveResource, type ResourceScope, type SubresourceHandler } from "./handlers/rest.js";
 import { Store } from "./registry/store.js";
 import { parseRequestInfo } from "./requestinfo.js";
+import { forbiddenError, requestAttributes, type Authorize } from "./authorization.js";
+import { serveCreateOnly, type CreateOnlyHandler } from "./handlers/createonly.js";
 import { allVerbs, type ResourceDefinition } from "./resource.js";
 
 export interface VersionInfo {
@@ -63,6 +66,8 @@ export interface APIServerOptions {
   version?: VersionInfo;
   /** Identifies the caller; absent = everyone is `system:anonymous`. Throw a StatusError (401) to reject. */
   authenticate?: (req: IncomingMessage) => UserInfo | Promise<UserInfo>;
+  /** Decides every request (discovery, health, version and OpenAPI included); absent = everything allowed. */
+  authorize?: Authorize;
   /** "host:port" advertised in /api's serverAddressByClientCIDRs. */
   serverAddress?: () => string;
 }
@@ -80,6 +85,11 @@ export class APIServer {
   private readonly stores = new Map<string, Store>();
   private readonly readyChecks = new Map<string, HealthCheck>();
   private readonly liveChecks = new Map<string, HealthCheck>();
+  /** Users of requests that passed the authentication/authorization filter. */
+  private readonly requestUsers = new WeakMap<IncomingMessage, UserInfo>();
+  /** Create-only resources that are not stored (access reviews, token reviews). */
+  private readonly createOnly = new Map<string, { def: ResourceDefinition; handler: CreateOnlyHandler }>();
+  private readonly resourceListeners = new Set<() => void>();
 
   constructor(private readonly opts: APIServerOptions) {
     this.admission = opts.admission ?? new AdmissionChain();
@@ -107,7 +117,22 @@ export class APIServer {
     this.discovery.add(served);
     this.scopes.set(`${def.group}/${def.version}/${def.names.plural}`, { store, served, subresources: handlers });
     this.stores.set(`${def.group}/${def.version}/${def.names.plural}`, store);
+    for (const fn of this.resourceListeners) fn();
     return store;
+  }
+
+  /** Calls `fn` after every installResource / uninstallResource (e.g. to follow custom resources). */
+  onResourcesChanged(fn: () => void): void {
+    this.resourceListeners.add(fn);
+  }
+
+  /**
+   * Serves a create-only resource that is never stored (TokenReview, SubjectAccessReview, ...): POST runs
+   * `handler` on the decoded object and returns its result with 201.
+   */
+  installCreateOnlyResource(def: ResourceDefinition, handler: CreateOnlyHandler): void {
+    this.discovery.add({ def, subresources: [] });
+    this.createOnly.set(`${def.group}/${def.version}/${def.names.plural}`, { def, handler });
   }
 
   /** Stops serving group/version/resource (its objects stay in storage); false when it was not served. */
@@ -119,6 +144,7 @@ export class APIServer {
     const gv = this.discovery.groupVersion(group, version);
     if (gv) this.openAPICache.delete(gv);
     this.discovery.remove(group, version, plural);
+    for (const fn of this.resourceListeners) fn();
     return true;
   }
 
@@ -131,14 +157,18 @@ export class APIServer {
     return [...this.stores.values()];
   }
 
-  private readonly openAPICache = new WeakMap<GroupVersionEntry, { count: number; text: string }>();
+  private readonly openAPICache = new WeakMap<GroupVersionEntry, { defs: ResourceDefinition[]; text: string }>();
 
-  /** The serialised OpenAPI v3 document of a group-version (cached until resources are added to it). */
+  /**
+   * The serialised OpenAPI v3 document of a group-version, cached until its served resources change (added,
+   * removed, or replaced — a CRD update installs new ResourceDefinitions, so its schemas are republished).
+   */
   private openAPIDoc(gv: GroupVersionEntry): string {
     const cached = this.openAPICache.get(gv);
-    if (cached && cached.count === gv.resources.length) return cached.text;
+    const defs = gv.resources.map((r) => r.def);
+    if (cached && cached.defs.length === defs.length && cached.defs.every((d, i) => d === defs[i])) return cached.text;
     const text = JSON.stringify(openAPIV3Document(gv));
-    this.openAPICache.set(gv, { count: gv.resources.length, text });
+    this.openAPICache.set(gv, { defs, text });
     return text;
   }
 
@@ -151,12 +181,32 @@ export class APIServer {
   }
 
   private async user(req: IncomingMessage): Promise<UserInfo> {
+    const known = this.requestUsers.get(req);
+    if (known) return known;
     return this.opts.authenticate ? this.opts.authenticate(req) : anonymous;
+  }
+
+  /** The authentication and authorization filters: 401 for a bad credential, 403 for a denied request. */
+  private async authFilter(req: IncomingMessage): Promise<void> {
+    const user = await this.user(req);
+    this.requestUsers.set(req, user);
+    const authorize = this.opts.authorize;
+    if (!authorize) return;
+    const attrs = requestAttributes(req.method ?? "GET", new URL(req.url ?? "/", "http://localhost"), user);
+    const decision = await authorize(attrs);
+    if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
   }
 
   private installRoutes(): void {
     const app = this.app;
+    app.use((req, _res, next) => {
+      this.authFilter(req).then(() => next(), next);
+    });
     app.get("/version", (_req, res) => sendObject(res, 200, this.opts.version ?? defaultVersion));
+    // the OpenAPI documents include the built-in schemas, loaded on the first request for one
+    app.get(["/openapi/v2", "/openapi/v3", /^\/openapi\/v3\/(.+)$/], (_req, _res, next) => {
+      loadBuiltinDefinitions().then(() => next(), next);
+    });
     app.get("/openapi/v2", (req, res) => serveOpenAPIV2(req, res, this.discovery, (this.opts.version ?? defaultVersion).gitVersion.replace(/-.*$/, "")));
     app.get("/openapi/v3", (_req, res) => sendObject(res, 200, openAPIV3Index(this.discovery, (gv) => this.openAPIDoc(gv))));
     app.get(/^\/openapi\/v3\/(.+)$/, (req, res, next) => {
@@ -224,6 +274,11 @@ export class APIServer {
     if (!info.isResourceRequest) {
       if (method !== "GET" && method !== "HEAD") throw newMethodNotAllowed();
       this.serveDiscovery(req, res, info.prefix, info.group, info.version, info.parts.length);
+      return;
+    }
+    const createOnly = this.createOnly.get(`${info.group}/${info.version}/${info.resource}`);
+    if (createOnly) {
+      await serveCreateOnly(createOnly.def, createOnly.handler, info, req, res, user);
       return;
     }
     const scope = this.scopes.get(`${info.group}/${info.version}/${info.resource}`);

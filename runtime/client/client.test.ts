@@ -12,7 +12,6 @@ import {
   jsonPatch,
   strategicMergePatch,
   NotFoundError,
-  UnsupportedMediaTypeError,
   isNotFound,
   type WarningInfo,
 } from "./index.js";
@@ -249,11 +248,21 @@ describe("patch", () => {
     expect(createMergePatch({ a: { b: 1 } }, { a: "scalar" })).toEqual({ a: "scalar" });
   });
 
-  it("server-side apply is sent as application/apply-patch+yaml; the local control plane answers 415", async () => {
+  it("server-side apply creates, updates, conflicts with another manager (409) and force takes over", async () => {
     const ns = await namespace("patch-apply");
-    const err = await client.apply(configMap(ns, "ssa", { a: "1" })).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(UnsupportedMediaTypeError);
-    expect((err as UnsupportedMediaTypeError).code).toBe(415);
+    const created = await client.apply(configMap(ns, "ssa", { a: "1", b: "2" }));
+    expect(created.data).toEqual({ a: "1", b: "2" });
+    expect(created.metadata.managedFields?.map((e) => [e.manager, e.operation])).toEqual([["client-test", "Apply"]]);
+    // re-applying without b removes it
+    const updated = await client.apply(configMap(ns, "ssa", { a: "1" }));
+    expect(updated.data).toEqual({ a: "1" });
+    const err = await client.apply(configMap(ns, "ssa", { a: "other" }), { fieldManager: "someone-else" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConflictError);
+    expect((err as ConflictError).code).toBe(409);
+    expect((err as ConflictError).message).toBe('Apply failed with 1 conflict: conflict with "client-test": .data.a');
+    const forced = await client.apply(configMap(ns, "ssa", { a: "other" }), { fieldManager: "someone-else", force: true });
+    expect(forced.data).toEqual({ a: "other" });
+    expect(forced.metadata.managedFields?.map((e) => e.manager)).toEqual(["someone-else"]);
   });
 });
 

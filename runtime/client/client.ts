@@ -269,8 +269,7 @@ export class Client {
 
   /**
    * Server-side apply (PATCH application/apply-patch+yaml) with the client's or the given fieldManager.
-   * Note: the local control plane does not implement server-side apply yet and answers 415
-   * (UnsupportedMediaTypeError); real clusters support it.
+   * A field another manager owns with a different value is a ConflictError (409) unless `force`.
    */
   async apply<T extends KubeObject>(obj: T, opts: ApplyOptions = {}): Promise<T & KubeObject> {
     const loc = await this.locate(obj, "apply");

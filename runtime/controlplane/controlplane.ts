@@ -1,20 +1,18 @@
 /**
  * The local control plane: the generic API server with the built-in kinds, NamespaceLifecycle admission, the
  * namespace controller and the garbage collector, on a storage backend (memory by default). `listen` serves
- * it over HTTPS with client-certificate authentication.
+ * it over HTTPS. Requests are authenticated (client certificates, service account tokens, impersonation) and
+ * authorized by RBAC over the stored policy (`auth`, see ./auth/index.ts); system:masters may do anything.
  */
 import { createServer as createHttpsServer, type Server } from "node:https";
-import type { IncomingMessage } from "node:http";
-import type { TLSSocket } from "node:tls";
 import type { AddressInfo } from "node:net";
 import { isAlreadyExists } from "../core/errors.js";
 import type { KubeObject } from "../core/object.js";
-import type { UserInfo } from "../apiserver/admission/types.js";
 import type { Store } from "../apiserver/registry/store.js";
 import { APIServer, type VersionInfo } from "../apiserver/server.js";
 import type { StorageBackend } from "../storage/interface.js";
 import { MemoryBackend } from "../storage/memory.js";
-import { userFromCertificate } from "./certs.js";
+import { ControlPlaneAuth } from "./auth/index.js";
 import { namespaceLifecycle } from "./admission/namespace-lifecycle.js";
 import { builtinResources, ServiceAllocator } from "./builtin/index.js";
 import { repairServiceAllocations } from "./builtin/core/index.js";
@@ -23,6 +21,7 @@ import { CRDController } from "./builtin/apiextensions/controller.js";
 import { GarbageCollector } from "./controllers/garbagecollector.js";
 import { NamespaceController } from "./controllers/namespace.js";
 import { namespaceFinalize, podBinding } from "./subresources.js";
+import { installWebhooks, type WebhookRuntime } from "./webhook/install.js";
 
 export const defaultNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"] as const;
 
@@ -46,9 +45,12 @@ export interface TLSOptions {
 export class ControlPlane {
   readonly server: APIServer;
   readonly storage: StorageBackend;
+  /** Authentication (certificates, service account tokens, impersonation) and RBAC authorization. */
+  readonly auth = new ControlPlaneAuth();
   private readonly namespaceController: NamespaceController;
   private readonly gc: GarbageCollector;
   private readonly crdController: CRDController;
+  private readonly webhooks: WebhookRuntime;
   private httpServer: Server | undefined;
   private address = "127.0.0.1:6443";
   private readonly serviceAllocator = new ServiceAllocator();
@@ -65,7 +67,8 @@ export class ControlPlane {
     this.server = new APIServer({
       storage: this.storage,
       ...(opts.version ? { version: opts.version } : {}),
-      authenticate: (req) => authenticate(req),
+      authenticate: (req) => this.auth.authenticate(req),
+      authorize: (attrs) => this.auth.authorize(attrs),
       serverAddress: () => this.address,
     });
     let pods: Store | undefined;
@@ -73,6 +76,8 @@ export class ControlPlane {
     for (const def of builtinResources(this.serviceAllocator)) {
       if (def.group === "" && def.names.plural === "pods") {
         pods = this.server.installResource(def, { binding: podBinding(this.lazy(() => pods)) });
+      } else if (def.group === "" && def.names.plural === "serviceaccounts") {
+        this.server.installResource(def, { token: this.auth.tokenSubresource(this.server) });
       } else if (def.group === "" && def.names.plural === "namespaces") {
         namespaces = this.server.installResource(def, { finalize: namespaceFinalize(this.lazy(() => namespaces)) });
       } else {
@@ -80,10 +85,14 @@ export class ControlPlane {
       }
     }
     if (!namespaces) throw new Error("built-in namespaces resource missing");
+    this.auth.install(this.server);
     const nsStore = namespaces;
     this.server.admission.add(namespaceLifecycle(nsStore.storage, (attrs) => this.server.store(attrs.resource.group, attrs.resource.version, attrs.resource.resource)?.def.namespaced ?? false));
+    // admission webhooks run after every built-in plugin: keep this the last admission.add
+    this.webhooks = installWebhooks(this.server);
     this.namespaceController = new NamespaceController(nsStore, () => this.storageOwners().filter((s) => s.def.namespaced));
-    this.gc = new GarbageCollector(this.storageOwners());
+    this.gc = new GarbageCollector(() => this.storageOwners());
+    this.server.onResourcesChanged(() => this.gc.resync());
     const crds = this.server.store("apiextensions.k8s.io", "v1", "customresourcedefinitions");
     if (!crds) throw new Error("built-in customresourcedefinitions resource missing");
     this.crdController = new CRDController(this.server, crds);
@@ -128,6 +137,7 @@ export class ControlPlane {
       }
     }
     await this.bootstrapServices();
+    await this.auth.start();
     // like kube-apiserver's repair loop: allocations leaked by dry runs or failed writes are reclaimed
     this.repairTimer = setInterval(() => void this.repairServiceAllocations().catch(() => undefined), 60_000);
     this.repairTimer.unref();
@@ -197,6 +207,8 @@ export class ControlPlane {
     this.namespaceController.stop();
     this.gc.stop();
     this.crdController.stop();
+    this.auth.stop();
+    this.webhooks.stop();
     const server = this.httpServer;
     this.httpServer = undefined;
     if (server) {
@@ -209,17 +221,6 @@ export class ControlPlane {
 
   /** Resolves once the built-in controllers have nothing queued (useful in tests). */
   async controllersIdle(): Promise<void> {
-    await Promise.all([this.namespaceController.idle(), this.gc.idle(), this.crdController.idle()]);
+    await Promise.all([this.namespaceController.idle(), this.gc.idle(), this.crdController.idle(), this.auth.idle()]);
   }
-}
-
-/** Client certificate → user; no certificate → anonymous (authorization comes with RBAC). */
-function authenticate(req: IncomingMessage): UserInfo {
-  const sock = req.socket as TLSSocket;
-  const cert = sock.authorized ? sock.getPeerX509Certificate?.() : undefined;
-  if (cert) {
-    const { username, groups } = userFromCertificate(cert);
-    return { username, groups: [...groups, "system:authenticated"] };
-  }
-  return { username: "system:anonymous", groups: ["system:unauthenticated"] };
 }

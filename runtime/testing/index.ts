@@ -12,6 +12,15 @@ import { createCA, type CertificateAuthority, type KeyPairPEM } from "../control
 import { ControlPlane, type ControlPlaneOptions } from "../controlplane/controlplane.js";
 import { kubeconfigObject, kubeconfigYAML } from "../controlplane/kubeconfig.js";
 import { Manager, silentLogger, type ManagerOptions } from "../manager/index.js";
+import { installCRDs } from "./crds.js";
+
+export { installCRDs, readCRDs } from "./crds.js";
+
+export interface StartOptions extends ControlPlaneOptions {
+  port?: number;
+  /** Files or directories of CRD manifests installed before the call resolves (envtest's CRDDirectoryPaths). */
+  crdDirectoryPaths?: string[];
+}
 
 export interface RunningControlPlane {
   /** https://127.0.0.1:PORT */
@@ -25,6 +34,10 @@ export interface RunningControlPlane {
   /** PEM credentials of the admin user and the CA, for raw HTTPS clients. */
   credentials: { caPEM: string; certPEM: string; keyPEM: string };
   controlPlane: ControlPlane;
+  /** A service account token for namespace/name (the account must exist), as `kubectl create token` issues it. */
+  serviceAccountToken(namespace: string, name: string, opts?: { audiences?: string[]; expirationSeconds?: number }): Promise<string>;
+  /** A client-node KubeConfig authenticated by a bearer token (no client certificate), e.g. a service account's. */
+  kubeConfigForToken(token: string): KubeConfig;
   stop(): Promise<void>;
 }
 
@@ -49,10 +62,18 @@ function processCredentials(): Promise<Credentials> {
   return credentials;
 }
 
-export async function startControlPlane(opts: ControlPlaneOptions & { port?: number } = {}): Promise<RunningControlPlane> {
+export async function startControlPlane(opts: StartOptions = {}): Promise<RunningControlPlane> {
   const creds = await processCredentials();
   const cp = new ControlPlane(opts);
   const addr = await cp.listen("127.0.0.1", opts.port ?? 0, { certPEM: creds.serving.certPEM, keyPEM: creds.serving.keyPEM, clientCAPEM: creds.ca.certPEM });
+  if (opts.crdDirectoryPaths && opts.crdDirectoryPaths.length > 0) {
+    try {
+      await installCRDs(cp, opts.crdDirectoryPaths);
+    } catch (err) {
+      await cp.stop();
+      throw err;
+    }
+  }
   const url = `https://127.0.0.1:${addr.port}`;
   const params = { server: url, caPEM: creds.ca.certPEM, clientCertPEM: creds.admin.certPEM, clientKeyPEM: creds.admin.keyPEM };
   const kc = new KubeConfig();
@@ -65,6 +86,23 @@ export async function startControlPlane(opts: ControlPlaneOptions & { port?: num
     writeKubeconfig: (path) => writeFile(path, yaml, { mode: 0o600 }),
     credentials: { caPEM: creds.ca.certPEM, certPEM: creds.admin.certPEM, keyPEM: creds.admin.keyPEM },
     controlPlane: cp,
+    async serviceAccountToken(namespace, name, tokenOpts = {}) {
+      const sa = cp.server.store("", "v1", "serviceaccounts");
+      if (!sa) throw new Error("serviceaccounts not served");
+      const obj = await sa.get({ namespace, user: { username: "system:apiserver", groups: ["system:masters"] }, dryRun: false, warnings: [] }, name);
+      const signer = cp.auth.signer;
+      return signer.issue({ namespace, name, uid: obj.metadata.uid ?? "", audiences: tokenOpts.audiences ?? [...signer.apiAudiences], expirationSeconds: tokenOpts.expirationSeconds ?? 3600 }).token;
+    },
+    kubeConfigForToken(token) {
+      const tk = new KubeConfig();
+      tk.loadFromOptions({
+        clusters: [{ name: "kubeforge", server: url, caData: Buffer.from(creds.ca.certPEM).toString("base64") }],
+        users: [{ name: "token", token }],
+        contexts: [{ name: "kubeforge", cluster: "kubeforge", user: "token" }],
+        currentContext: "kubeforge",
+      });
+      return tk;
+    },
     stop: () => cp.stop(),
   };
 }
@@ -90,8 +128,10 @@ export interface TestEnvironment {
  *   ...
  *   await env.stop();
  */
-export async function startTestEnvironment(opts: { controlPlane?: ControlPlaneOptions; manager?: Omit<ManagerOptions, "kubeConfig"> } = {}): Promise<TestEnvironment> {
-  const cp = await startControlPlane(opts.controlPlane ?? {});
+export async function startTestEnvironment(
+  opts: { controlPlane?: StartOptions; manager?: Omit<ManagerOptions, "kubeConfig">; crdDirectoryPaths?: string[] } = {},
+): Promise<TestEnvironment> {
+  const cp = await startControlPlane({ ...opts.controlPlane, ...(opts.crdDirectoryPaths ? { crdDirectoryPaths: opts.crdDirectoryPaths } : {}) });
   const manager = new Manager({ gracefulShutdownTimeout: 5_000, logger: silentLogger, ...opts.manager, kubeConfig: cp.kubeConfig });
   const abort = new AbortController();
   let running: Promise<void> | undefined;

@@ -2,14 +2,10 @@
  * `kubeforge cluster up`: the local control plane over HTTPS on 127.0.0.1 with a fresh CA and an admin
  * client certificate; writes the kubeconfig once /readyz answers and runs until SIGINT/SIGTERM.
  */
-import { request } from "node:https";
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { createCA } from "../../runtime/controlplane/certs.js";
-import { ControlPlane } from "../../runtime/controlplane/controlplane.js";
-import { kubeconfigYAML } from "../../runtime/controlplane/kubeconfig.js";
 import { UsageError } from "./errors.js";
+import { startLocalCluster } from "./localcluster.js";
 
 export const clusterUsage = `Usage: kubeforge cluster up [--port PORT] [--host HOST] [--kubeconfig FILE]
 
@@ -21,19 +17,6 @@ Options:
   --kubeconfig FILE  where to write the admin kubeconfig once ready (default .kubeforge/kubeconfig)
   -h, --help         show this help
 `;
-
-function getReadyz(url: string, ca: string): Promise<string> {
-  return new Promise((res, rej) => {
-    const req = request(`${url}/readyz`, { ca, method: "GET" }, (r) => {
-      let body = "";
-      r.setEncoding("utf8");
-      r.on("data", (c: string) => (body += c));
-      r.on("end", () => res(body));
-    });
-    req.on("error", rej);
-    req.end();
-  });
-}
 
 export async function clusterCommand(args: string[], log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<number> {
   const [sub, ...rest] = args;
@@ -64,30 +47,9 @@ export async function clusterCommand(args: string[], log: (s: string) => void = 
   const kubeconfigPath = resolve(values.kubeconfig ?? ".kubeforge/kubeconfig");
 
   const started = performance.now();
-  const ca = await createCA("kubeforge-ca");
-  const [serving, admin] = await Promise.all([
-    ca.issue({ subject: "CN=kubeforge-apiserver", dnsNames: ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"], ips: ["127.0.0.1", "::1", ...(host !== "127.0.0.1" && /^[\d.]+$/.test(host) ? [host] : [])], server: true }),
-    ca.issue({ subject: "CN=kubeforge-admin, O=system:masters", client: true }),
-  ]);
-  const cp = new ControlPlane();
-  let addr;
-  try {
-    addr = await cp.listen(host, port, { certPEM: serving.certPEM, keyPEM: serving.keyPEM, clientCAPEM: ca.certPEM });
-  } catch (err) {
-    await cp.stop().catch(() => undefined);
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE") throw new UsageError(`port ${port} on ${host} is already in use (is another control plane running?); stop it or pick another port with --port`, 1);
-    if (code === "EACCES") throw new UsageError(`not allowed to listen on ${host}:${port}; pick a port above 1024 with --port`, 1);
-    if (code === "EADDRNOTAVAIL") throw new UsageError(`cannot listen on ${host}: no such local address; use --host 127.0.0.1`, 1);
-    throw err;
-  }
-  const url = `https://${host.includes(":") ? `[${host}]` : host}:${addr.port}`;
-  const ready = await getReadyz(url, ca.certPEM);
-  if (ready.trim() !== "ok") throw new Error(`control plane did not become ready: ${ready}`);
-  await mkdir(dirname(kubeconfigPath), { recursive: true });
-  const tmp = `${kubeconfigPath}.tmp-${process.pid}`;
-  await writeFile(tmp, kubeconfigYAML({ server: url, caPEM: ca.certPEM, clientCertPEM: admin.certPEM, clientKeyPEM: admin.keyPEM }), { mode: 0o600 });
-  await rename(tmp, kubeconfigPath);
+  const cluster = await startLocalCluster({ host, port, kubeconfigPath });
+  const { url } = cluster;
+  const cp = cluster.controlPlane;
   log(`kubeforge control plane ready at ${url} in ${Math.round(performance.now() - started)} ms`);
   log(`kubeconfig: ${kubeconfigPath}   (try: kubectl --kubeconfig ${kubeconfigPath} get namespaces)`);
 

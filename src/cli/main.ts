@@ -1,11 +1,21 @@
 /** The kubeforge command line. */
 import { clusterCommand } from "./cluster.js";
+import { createCommand } from "./create.js";
+import { editCommand } from "./edit.js";
+import { initCommand } from "./init.js";
+import { runCommand } from "./run.js";
 import { UsageError } from "./errors.js";
+import { generateCommand } from "./generate.js";
 
 export const usage = `Usage: kubeforge <command> [options]
 
 Commands:
+  init           scaffold a new operator project (see: kubeforge init --help)
+  create api     add an API and its controller to the project (see: kubeforge create api --help)
+  run            build the project and run its manager, on a local control plane by default
+  edit           change project-wide settings (multigroup, namespaced)
   cluster up     run a local Kubernetes-compatible control plane (see: kubeforge cluster --help)
+  generate       CRD, RBAC and webhook manifests from +kubebuilder markers (see: kubeforge generate --help)
   version        print kubeforge's version
 
 Run "kubeforge <command> --help" for a command's options.
@@ -29,6 +39,16 @@ async function run(argv: string[]): Promise<number> {
     }
     case "cluster":
       return clusterCommand(rest);
+    case "generate":
+      return generateCommand(rest);
+    case "init":
+      return initCommand(rest);
+    case "create":
+      return createCommand(rest);
+    case "run":
+      return runCommand(rest);
+    case "edit":
+      return editCommand(rest);
     default:
       throw new UsageError(`unknown command "${cmd}"\n\n${usage}`);
   }

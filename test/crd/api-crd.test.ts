@@ -108,7 +108,11 @@ describe("custom resources over the API", () => {
     await waitServed("/apis/api.kubeforge.dev/v1/namespaces/default/holds");
     const base = "/apis/api.kubeforge.dev/v1/namespaces/default/holds";
     expect((await api(cp, "POST", base, { body: { apiVersion: "api.kubeforge.dev/v1", kind: "Hold", metadata: { name: "h", finalizers: ["example.com/hold"] } } })).status).toBe(201);
-    expect((await api(cp, "DELETE", `${crdPath}/holds.api.kubeforge.dev`)).status).toBe(200);
+    // as upstream, the cleanup finalizer is not there from creation: the first delete adds it
+    expect(((await api(cp, "GET", `${crdPath}/holds.api.kubeforge.dev`)).json as { metadata: { finalizers?: string[] } }).metadata.finalizers).toBeUndefined();
+    const marked = await api(cp, "DELETE", `${crdPath}/holds.api.kubeforge.dev`);
+    expect(marked.status).toBe(200);
+    expect((marked.json as { metadata: { finalizers?: string[]; deletionTimestamp?: string } }).metadata).toMatchObject({ finalizers: ["customresourcecleanup.apiextensions.k8s.io"], deletionTimestamp: expect.any(String) });
     let cond: { reason?: string; message?: string } | undefined;
     for (const start = Date.now(); Date.now() - start < 2000; await new Promise((res) => setTimeout(res, 10))) {
       const c = (await api(cp, "GET", `${crdPath}/holds.api.kubeforge.dev`)).json as { status: { conditions: { type: string; reason: string; message: string }[] } };
@@ -126,5 +130,28 @@ describe("custom resources over the API", () => {
       if (Date.now() - start > 3000) throw new Error("CRD not deleted");
     }
     expect((await api(cp, "GET", base)).status).toBe(404);
+  });
+
+  it("never replaces a built-in resource: a CRD for leases.coordination.k8s.io is accepted but the built-in keeps serving", async () => {
+    const shadow = {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "leases.coordination.k8s.io", annotations: { "api-approved.kubernetes.io": "https://github.com/kubernetes/kubernetes/pull/1" } },
+      spec: { group: "coordination.k8s.io", scope: "Namespaced", names: { plural: "leases", kind: "Lease" }, versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } }] },
+    };
+    expect((await api(cp, "POST", crdPath, { body: shadow })).status).toBe(201);
+    for (const start = Date.now(); ; await new Promise((res) => setTimeout(res, 10))) {
+      const c = (await api(cp, "GET", `${crdPath}/leases.coordination.k8s.io`)).json as { status: { conditions: { type: string; status: string }[] } };
+      if (c.status.conditions.some((x) => x.type === "Established" && x.status === "True")) break;
+      if (Date.now() - start > 2000) throw new Error("CRD not established");
+    }
+    // the built-in's validation still applies (the CRD's schema would accept anything)
+    const bad = await api(cp, "POST", "/apis/coordination.k8s.io/v1/namespaces/default/leases", { body: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: "l" }, spec: { leaseDurationSeconds: -1 } } });
+    expect(bad.status).toBe(422);
+    expect((await api(cp, "DELETE", `${crdPath}/leases.coordination.k8s.io`)).status).toBe(200);
+    for (const start = Date.now(); (await api(cp, "GET", `${crdPath}/leases.coordination.k8s.io`)).status !== 404; await new Promise((res) => setTimeout(res, 10))) {
+      if (Date.now() - start > 3000) throw new Error("CRD not deleted");
+    }
+    expect((await api(cp, "GET", "/apis/coordination.k8s.io/v1/namespaces/default/leases")).status).toBe(200);
   });
 });

@@ -54,6 +54,8 @@ export interface CompiledRule {
   isTransition: boolean;
   /** The worst-case cost estimated at compile time. */
   estimatedCost: number;
+  /** The worst-case cost of the messageExpression (0 without one). */
+  messageEstimatedCost: number;
   readonly schema: CelSchema;
   readonly program: Program;
   readonly messageProgram: Program | undefined;
@@ -82,6 +84,20 @@ export interface EvalOptions {
   deadlineMs?: number;
   /** Absolute per-request deadline on the `performance.now()` clock; the earlier of the two applies. */
   deadlineAt?: number;
+  /** `self` and `oldSelf` already converted by `prepareValues` (for several rules at one schema node). */
+  prepared?: PreparedValues;
+}
+
+/** `self` and `oldSelf` as CEL values, converted once for all rules of one schema node. */
+export interface PreparedValues {
+  readonly self: CelInput;
+  /** undefined when there is no old value. */
+  readonly oldSelf: CelInput | undefined;
+}
+
+/** Converts `self` and `oldSelf` for `evaluate`'s `prepared` option; `schema` must be the rules' schema. */
+export function prepareValues(schema: CelSchema, self: unknown, oldSelf: unknown): PreparedValues {
+  return { self: toCelValue(self, schema), oldSelf: oldSelf === undefined ? undefined : toCelValue(oldSelf, schema) };
 }
 
 export type EvalResult =
@@ -174,10 +190,11 @@ export function compileValidationRule(rule: ValidationRule, schema: CelSchema, o
       kind: "error",
       field: "rule",
       type: "Forbidden",
-      message: `estimated rule cost exceeds budget by factor of ${formatFactor(c.cost / limit)} (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)`,
+      message: costErrorMessage("estimated rule cost", c.cost, limit),
     };
   }
   let messageProgram: Program | undefined;
+  let messageEstimatedCost = 0;
   if (rule.messageExpression !== undefined) {
     if (rule.messageExpression.trim() === "") {
       return { kind: "error", field: "messageExpression", type: "Required", message: "if specified, messageExpression must not be empty" };
@@ -188,12 +205,17 @@ export function compileValidationRule(rule: ValidationRule, schema: CelSchema, o
       return { kind: "error", field: "messageExpression", type: "Invalid", message: "must evaluate to a string" };
     }
     messageProgram = m.program;
+    messageEstimatedCost = m.cost;
   }
-  return { kind: "compiled", rule, isTransition: c.usesOldSelf, estimatedCost: c.cost, schema, program: c.program, messageProgram };
+  return { kind: "compiled", rule, isTransition: c.usesOldSelf, estimatedCost: c.cost, messageEstimatedCost, schema, program: c.program, messageProgram };
 }
 
-function formatFactor(f: number): string {
-  return f >= 100 ? `more than 100x` : `${f.toFixed(1)}x`;
+/** upstream getCostErrorMessage: `<what> exceeds budget by factor of 2.5x (try simplifying …)`. */
+export function costErrorMessage(what: string, cost: number, limit: number): string {
+  const f = cost / limit;
+  // Go: "more than 100x", "%fx" below 1.5 (so that 1.04 does not read "1.0x"), else "%.1fx"
+  const factor = f > 100 ? "more than 100x" : f < 1.5 ? `${f.toFixed(6)}x` : `${f.toFixed(1)}x`;
+  return `${what} exceeds budget by factor of ${factor} (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)`;
 }
 
 /** upstream ruleErrorString: the message if set, else the rule. */
@@ -245,10 +267,10 @@ export function evaluate(compiled: CompiledRule, self: unknown, oldSelf: unknown
   const deadlineMs = opts.deadlineMs ?? DefaultDeadlineMs;
   if (opts.budget && opts.budget.remaining <= 0) return stopped("budget", rule, deadlineMs, 0);
   const tracker = new CostTracker(opts.costLimit ?? PerCallLimit, opts.budget, Math.min(performance.now() + deadlineMs, opts.deadlineAt ?? Infinity));
-  const selfValue = toCelValue(self, schema);
+  const values = opts.prepared ?? prepareValues(schema, self, oldSelf);
   const ctx: Record<string, CelInput> = {
-    self: selfValue,
-    oldSelf: rule.optionalOldSelf ? optionalOf(oldSelf === undefined ? undefined : toCelValue(oldSelf, schema)) : toCelValue(oldSelf, schema),
+    self: values.self,
+    oldSelf: rule.optionalOldSelf ? optionalOf(values.oldSelf) : (values.oldSelf ?? null),
   };
   const result = withTracker(tracker, () => {
     tracker.charge(1);

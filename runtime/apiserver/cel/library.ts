@@ -191,6 +191,18 @@ const lists: CelFunc[] = [
 // ---- regex (library.Regex) -----------------------------------------------------------------------
 
 const regexCache = new Map<string, RegExp>();
+const re2Cache = new Map<string, ReturnType<typeof RE2JS.compile>>();
+
+/** RE2JS.compile, cached: @bufbuild/cel's own `matches` compiles the pattern on every call. */
+function re2(pattern: string): ReturnType<typeof RE2JS.compile> {
+  let re = re2Cache.get(pattern);
+  if (!re) {
+    re = RE2JS.compile(pattern);
+    if (re2Cache.size > 256) re2Cache.clear();
+    re2Cache.set(pattern, re);
+  }
+  return re;
+}
 
 /**
  * Compiles an RE2 pattern: RE2JS checks the syntax (RE2 has no backreferences or lookaround); the
@@ -217,7 +229,7 @@ function findAll(s: string, pattern: string, limit: number): string[] {
   charge(s.length + pattern.length);
   // RE2 (linear time) decides first whether there is any match, so that the JS engine never backtracks on a
   // non-matching input.
-  if (!RE2JS.compile(pattern).test(s)) return [];
+  if (!re2(pattern).test(s)) return [];
   const re = compileRegex(pattern);
   re.lastIndex = 0;
   const out: string[] = [];
@@ -230,6 +242,11 @@ function findAll(s: string, pattern: string, limit: number): string[] {
 }
 
 const regex: CelFunc[] = [
+  // replaces the standard `matches` (same overload id) with one that caches the compiled pattern
+  celMethod("matches", CelScalar.STRING, [CelScalar.STRING], CelScalar.BOOL, function (this: string, p: string): boolean {
+    charge(this.length);
+    return re2(p).test(this);
+  }),
   celMethod("find", STRING, [STRING], STRING, function (this: string, p: string): string {
     return findAll(this, p, 1)[0] ?? "";
   }),

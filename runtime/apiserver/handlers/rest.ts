@@ -3,18 +3,21 @@
  * into the representation the client negotiated (object, Table, PartialObjectMetadata, JSON or YAML).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { newBadRequest, newMethodNotAllowed, newMethodNotSupported, newUnsupportedMediaType, StatusError } from "../../core/errors.js";
+import { newBadRequest, newInvalid, newMethodNotAllowed, newMethodNotSupported, newUnsupportedMediaType, StatusError } from "../../core/errors.js";
 import type { KubeList, KubeObject } from "../../core/object.js";
 import { isPlainObject } from "../../core/object.js";
 import { isStatus } from "../../core/status.js";
 import { bodyFormat, negotiateResource, patchType, type Representation } from "../http/negotiation.js";
 import { decodeBody, decodePatchBody, readBody } from "../http/body.js";
 import { sendObject, setWarnings } from "../http/respond.js";
-import { applyPatch } from "./patching.js";
+import { applyPatch, type ApplyOptions } from "./patching.js";
+import { unknownFieldChecker } from "../openapi/fieldvalidation.js";
+import { managerOrUserAgent } from "../ssa/index.js";
+import { fieldErrors, FieldPath } from "../../core/validation.js";
 import type { RequestContext, Store } from "../registry/store.js";
 import type { RequestInfo } from "../requestinfo.js";
 import { partialObjectMetadata, toTable } from "../table.js";
-import { parseDeleteOptions, parseListQuery, parseWriteQuery } from "./params.js";
+import { parseDeleteOptions, parseListQuery, parseWriteQuery, type WriteQuery } from "./params.js";
 import { serveWatch } from "./watch.js";
 import type { ServedResource } from "../discovery.js";
 import type { UserInfo } from "../admission/types.js";
@@ -94,8 +97,10 @@ export async function serveResource(scope: ResourceScope, info: RequestInfo, req
     case "create": {
       const wq = parseWriteQuery(q, "CreateOptions");
       ctx.dryRun = wq.dryRun;
+      ctx.fieldManager = { manager: managerOrUserAgent(wq.fieldManager, req.headers["user-agent"]) };
       const obj = await readObject(req, store);
       if (info.name) throw newMethodNotSupported(store.gr, "create");
+      (await unknownFieldChecker(def, wq.fieldValidation, ctx.warnings))(obj);
       const out = await store.create(ctx, obj);
       setWarnings(res, ctx.warnings);
       send(res, rep, 201, render(rep, scope, out));
@@ -104,7 +109,9 @@ export async function serveResource(scope: ResourceScope, info: RequestInfo, req
     case "update": {
       const wq = parseWriteQuery(q, "UpdateOptions");
       ctx.dryRun = wq.dryRun;
+      ctx.fieldManager = { manager: managerOrUserAgent(wq.fieldManager, req.headers["user-agent"]) };
       const obj = await readObject(req, store);
+      (await unknownFieldChecker(def, wq.fieldValidation, ctx.warnings))(obj);
       const { object, created } = await store.update(ctx, info.name, () => obj);
       setWarnings(res, ctx.warnings);
       send(res, rep, created ? 201 : 200, render(rep, scope, object));
@@ -114,7 +121,14 @@ export async function serveResource(scope: ResourceScope, info: RequestInfo, req
       const wq = parseWriteQuery(q, "PatchOptions");
       ctx.dryRun = wq.dryRun;
       const patch = await readPatch(req, !!scope.store.def.patchMeta);
-      const { object, created } = await store.update(ctx, info.name, (cur) => applyPatch(scope, patch, cur, info.name), patch.type === "apply" ? { forceAllowCreate: true } : {});
+      const apply = patchManagement(ctx, patch, q, wq, req, "");
+      const checkUnknown = await unknownFieldChecker(def, patch.type === "apply" ? "Ignore" : wq.fieldValidation, ctx.warnings);
+      const patched = (cur: KubeObject | undefined): KubeObject => {
+        const out = applyPatch(scope, patch, cur, info.name, apply);
+        checkUnknown(out, { previous: cur, patched: true });
+        return out;
+      };
+      const { object, created } = await store.update(ctx, info.name, patched, patch.type === "apply" ? { forceAllowCreate: true } : {});
       setWarnings(res, ctx.warnings);
       send(res, rep, created ? 201 : 200, render(rep, scope, object));
       return;
@@ -203,12 +217,24 @@ async function readPatch(req: IncomingMessage, strategicAllowed: boolean): Promi
     req.resume();
     throw newUnsupportedMediaType(String(req.headers["content-type"] ?? ""), accepted);
   }
-  if (type === "apply") {
-    req.resume();
-    throw newUnsupportedMediaType(String(req.headers["content-type"] ?? ""), accepted.filter((t) => !t.startsWith("application/apply-patch")));
-  }
   const body = await readBody(req);
-  return { type, patch: decodePatchBody(body, false) };
+  return { type, patch: decodePatchBody(body, type === "apply") };
+}
+
+/**
+ * PatchOptions checks (fieldManager required for apply, force only for apply) and who manages the write: the
+ * apply options for server-side apply, else ctx.fieldManager for the registry's Update bookkeeping.
+ */
+function patchManagement(ctx: RequestContext, patch: DecodedPatch, q: URLSearchParams, wq: WriteQuery, req: IncomingMessage, subresource: "" | "status"): ApplyOptions | undefined {
+  if (patch.type !== "apply") {
+    if (q.has("force")) throw newInvalid({ group: "meta.k8s.io", kind: "PatchOptions" }, "", [fieldErrors.forbidden(FieldPath.of("force"), "may not be specified for non-apply patch")]);
+    ctx.fieldManager = { manager: managerOrUserAgent(wq.fieldManager, req.headers["user-agent"]) };
+    return undefined;
+  }
+  if (!wq.fieldManager) throw newInvalid({ group: "meta.k8s.io", kind: "PatchOptions" }, "", [fieldErrors.required(FieldPath.of("fieldManager"), "is required for apply patch")]);
+  const opts: ApplyOptions = { manager: wq.fieldManager, force: wq.force, subresource };
+  if (ctx.now) opts.now = ctx.now;
+  return opts;
 }
 
 async function serveSubresource(scope: ResourceScope, info: RequestInfo, req: IncomingMessage, res: ServerResponse, ctx: RequestContext, rep: Representation): Promise<void> {
@@ -222,7 +248,9 @@ async function serveSubresource(scope: ResourceScope, info: RequestInfo, req: In
         send(res, rep, 200, render(rep, scope, await store.get(ctx, info.name)));
         return;
       case "update": {
-        ctx.dryRun = parseWriteQuery(q, "UpdateOptions").dryRun;
+        const wq = parseWriteQuery(q, "UpdateOptions");
+        ctx.dryRun = wq.dryRun;
+        ctx.fieldManager = { manager: managerOrUserAgent(wq.fieldManager, req.headers["user-agent"]) };
         const obj = await readObject(req, store);
         const { object } = await store.update(ctx, info.name, () => obj, { subresource: "status" });
         setWarnings(res, ctx.warnings);
@@ -230,9 +258,11 @@ async function serveSubresource(scope: ResourceScope, info: RequestInfo, req: In
         return;
       }
       case "patch": {
-        ctx.dryRun = parseWriteQuery(q, "PatchOptions").dryRun;
+        const wq = parseWriteQuery(q, "PatchOptions");
+        ctx.dryRun = wq.dryRun;
         const patch = await readPatch(req, !!scope.store.def.patchMeta);
-        const { object } = await store.update(ctx, info.name, (cur) => applyPatch(scope, patch, cur, info.name), { subresource: "status" });
+        const apply = patchManagement(ctx, patch, q, wq, req, "status");
+        const { object } = await store.update(ctx, info.name, (cur) => applyPatch(scope, patch, cur, info.name, apply), { subresource: "status" });
         setWarnings(res, ctx.warnings);
         send(res, rep, 200, render(rep, scope, object));
         return;
@@ -249,7 +279,9 @@ async function serveSubresource(scope: ResourceScope, info: RequestInfo, req: In
         return;
       case "update":
       case "patch": {
-        ctx.dryRun = parseWriteQuery(q, verb === "update" ? "UpdateOptions" : "PatchOptions").dryRun;
+        const wq = parseWriteQuery(q, verb === "update" ? "UpdateOptions" : "PatchOptions");
+        ctx.dryRun = wq.dryRun;
+        ctx.fieldManager = { manager: managerOrUserAgent(wq.fieldManager, req.headers["user-agent"]), subresource: "scale" };
         let body: KubeObject | DecodedPatch;
         if (verb === "update") {
           body = await readObject(req, store, "Scale", "autoscaling/v1");

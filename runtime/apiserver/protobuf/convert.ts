@@ -121,6 +121,9 @@ const keepZeroFields: Readonly<Record<string, Readonly<Record<string, readonly s
     DaemonSetStatus: ["collisionCount"],
     RollingUpdateDaemonSet: ["maxUnavailable", "maxSurge"],
   },
+  "k8s.io.api.authentication.v1": {
+    TokenRequestSpec: ["expirationSeconds"],
+  },
   "k8s.io.api.autoscaling.v1": {
     ScaleSpec: ["replicas"],
     ScaleStatus: ["replicas"],
@@ -145,7 +148,7 @@ const inlineFields: Readonly<Record<string, readonly string[]>> = {
   [`${core}.Probe`]: ["handler"],
 };
 
-type Special = "time" | "microTime" | "duration" | "quantity" | "intOrString" | "rawExtension" | "fieldsV1";
+type Special = "time" | "microTime" | "duration" | "quantity" | "intOrString" | "rawExtension" | "fieldsV1" | "stringList";
 
 const specialTypes: Readonly<Record<string, Special>> = {
   [`${metaPkg}.Time`]: "time",
@@ -155,6 +158,10 @@ const specialTypes: Readonly<Record<string, Special>> = {
   [`${resourcePkg}.Quantity`]: "quantity",
   [`${intstrPkg}.IntOrString`]: "intOrString",
   [`${runtimePkg}.RawExtension`]: "rawExtension",
+  // ExtraValue masks a []string (user extras of the authentication and authorization kinds)
+  "k8s.io.api.authentication.v1.ExtraValue": "stringList",
+  "k8s.io.api.authentication.v1beta1.ExtraValue": "stringList",
+  "k8s.io.api.authorization.v1.ExtraValue": "stringList",
 };
 
 interface FieldPlan {
@@ -334,6 +341,8 @@ function specialToJson(kind: Special, msg: Message, keepZero: boolean, ctx: Conv
       return rawJson(m.raw, ctx, "RawExtension");
     case "fieldsV1":
       return rawJson(m.Raw, ctx, "FieldsV1");
+    case "stringList":
+      return Array.isArray(m.items) ? m.items.map(String) : [];
   }
 }
 

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import type { Root, Type } from "protobufjs";
 import { intstrProto, metaV1Proto, resourceProto, runtimeProto } from "./schema/apimachinery.js";
 import { coreV1Proto } from "./schema/core.js";
+import { authenticationV1Proto, authenticationV1beta1Proto, authorizationV1Proto } from "./schema/auth.js";
 import { appsV1Proto, autoscalingV1Proto, coordinationV1Proto, eventsV1Proto, rbacV1Proto } from "./schema/groups.js";
 
 export type ProtobufModule = typeof import("protobufjs");
@@ -47,6 +48,11 @@ const kindTable: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   "autoscaling/v1": { Scale: "k8s.io.api.autoscaling.v1.Scale" },
   "coordination.k8s.io/v1": { Lease: "k8s.io.api.coordination.v1.Lease" },
   "events.k8s.io/v1": { Event: "k8s.io.api.events.v1.Event" },
+  "authentication.k8s.io/v1": Object.fromEntries(["TokenRequest", "TokenReview", "SelfSubjectReview"].map((k) => [k, `k8s.io.api.authentication.v1.${k}`])),
+  "authentication.k8s.io/v1beta1": { SelfSubjectReview: "k8s.io.api.authentication.v1beta1.SelfSubjectReview" },
+  "authorization.k8s.io/v1": Object.fromEntries(
+    ["SubjectAccessReview", "LocalSubjectAccessReview", "SelfSubjectAccessReview", "SelfSubjectRulesReview"].map((k) => [k, `k8s.io.api.authorization.v1.${k}`]),
+  ),
   "rbac.authorization.k8s.io/v1": Object.fromEntries(
     ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"].map((k) => [k, `k8s.io.api.rbac.v1.${k}`]),
   ),
@@ -79,6 +85,9 @@ export function schemas(): Schemas {
     coordinationV1Proto,
     eventsV1Proto,
     rbacV1Proto,
+    authenticationV1Proto,
+    authenticationV1beta1Proto,
+    authorizationV1Proto,
   ]) {
     protobuf.parse(source, root, { keepCase: true });
   }

@@ -11,6 +11,7 @@ import {
   newInvalid,
   newNotFound,
   optimisticLockErrorMsg,
+  toStatusError,
 } from "../../core/errors.js";
 import type { GroupKind, GroupResource, GroupVersionKind, GroupVersionResource } from "../../core/gvk.js";
 import { apiVersionOf } from "../../core/gvk.js";
@@ -20,9 +21,10 @@ import { fieldErrors, FieldPath, type FieldError } from "../../core/validation.j
 import type { Status } from "../../core/status.js";
 import { isStorageError, type Storage, type Watch, type WatchHandler, type ResourceVersionMatch } from "../../storage/interface.js";
 import type { AdmissionAttributes, AdmissionChain, AdmissionOperation, UserInfo } from "../admission/types.js";
-import type { ResourceDefinition } from "../resource.js";
+import type { ResourceDefinition, VersionConversion } from "../resource.js";
 import { generateName, prepareObjectMetaForCreate, prepareObjectMetaForUpdate, validateObjectMeta, validateObjectMetaUpdate } from "./metadata.js";
 import { buildSelection } from "./selection.js";
+import { fieldManagerScope, recordUpdate } from "../ssa/index.js";
 
 /** Who asks, where, and how: passed to every registry call. */
 export interface RequestContext {
@@ -33,6 +35,12 @@ export interface RequestContext {
   /** Warnings to return in `Warning` headers. */
   warnings: string[];
   now?: Date;
+  /**
+   * The manager of a non-apply write (fieldManager parameter or User-Agent prefix) and the subresource it wrote
+   * through when that is not the update's own (scale): create and update record it in metadata.managedFields.
+   * Absent: managedFields are left as they are (server-side apply records its own).
+   */
+  fieldManager?: { manager: string; subresource?: string };
 }
 
 export interface ListParams {
@@ -113,22 +121,104 @@ export class Store {
 
   // ---- conversion between the served version and storage ----
 
-  private fromStorage(obj: KubeObject): KubeObject {
+  // Conversion may be asynchronous (CRD conversion webhooks): every path awaits it; watch events stay in order.
+
+  private async fromStorage(obj: KubeObject): Promise<KubeObject> {
     return this.def.conversion ? this.def.conversion.fromStorage(obj) : obj;
   }
 
-  private toStorage(obj: KubeObject): KubeObject {
+  /** Converts a page of stored objects (one batched call when the conversion supports it). */
+  private async fromStorageList(objs: KubeObject[]): Promise<KubeObject[]> {
+    const conv = this.def.conversion;
+    if (!conv || objs.length === 0) return objs;
+    if (conv.fromStorageList) return conv.fromStorageList(objs);
+    return Promise.all(objs.map((o) => conv.fromStorage(o)));
+  }
+
+  private async toStorage(obj: KubeObject): Promise<KubeObject> {
     return this.def.conversion ? this.def.conversion.toStorage(obj) : obj;
   }
 
-  /** A selection predicate over served objects, applied to stored ones (converting when the shapes differ). */
+  /**
+   * A selection predicate over served objects, applied to stored ones: through the conversion's synchronous
+   * selectionView (webhook conversions: the stored object with its apiVersion rewritten), else fromStorage.
+   */
   private storagePredicate(pred: ((obj: KubeObject) => boolean) | undefined): ((obj: KubeObject) => boolean) | undefined {
     const conv = this.def.conversion;
-    return pred && conv ? (o) => pred(conv.fromStorage(o)) : pred;
+    if (!pred || !conv) return pred;
+    const view =
+      conv.selectionView ??
+      ((o: KubeObject): KubeObject => {
+        const r = conv.fromStorage(o);
+        if (r instanceof Promise) throw new Error("an asynchronous conversion needs a selectionView to evaluate selectors");
+        return r;
+      });
+    return (o) => pred(view(o));
   }
 
-  private mutable(obj: KubeObject): KubeObject {
+  private async mutable(obj: KubeObject): Promise<KubeObject> {
     return this.def.conversion ? this.def.conversion.fromStorage(obj) : deepCopy(obj);
+  }
+
+  /**
+   * Wraps a watch handler so that events are converted and delivered in storage order: synchronously while no
+   * asynchronous conversion is pending, else queued behind it. A failed conversion ends the watch with its error
+   * (an ERROR event over HTTP); a close from the storage is delivered after the queued events.
+   */
+  private convertingWatch(conv: VersionConversion, handler: WatchHandler): { handler: WatchHandler; wrap(w: Watch): Watch } {
+    let tail: Promise<void> = Promise.resolve();
+    let pending = 0;
+    let ended = false;
+    const end = (err?: unknown): void => {
+      if (ended) return;
+      ended = true;
+      handler.close(err === undefined ? undefined : toStatusError(err));
+    };
+    const later = (step: () => void): void => {
+      pending++;
+      tail = tail.then(step).finally(() => pending--);
+    };
+    const wrapped: WatchHandler = {
+      event: (ev) => {
+        if (ended) return;
+        let converted: KubeObject | Promise<KubeObject>;
+        try {
+          converted = ev.type === "BOOKMARK" ? ev.object : conv.fromStorage(ev.object);
+        } catch (err) {
+          if (pending === 0) end(err);
+          else later(() => end(err));
+          return;
+        }
+        if (!(converted instanceof Promise) && pending === 0) {
+          handler.event({ type: ev.type, object: converted });
+          return;
+        }
+        const result = Promise.resolve(converted).then(
+          (object) => ({ object }),
+          (error: unknown) => ({ error }),
+        );
+        later(() =>
+          result.then((r) => {
+            if (ended) return;
+            if ("error" in r) end(r.error);
+            else handler.event({ type: ev.type, object: r.object });
+          }),
+        );
+      },
+      close: (err) => {
+        if (pending === 0) end(err);
+        else later(() => end(err));
+      },
+    };
+    return {
+      handler: wrapped,
+      wrap: (w) => ({
+        stop: () => {
+          ended = true;
+          w.stop();
+        },
+      }),
+    };
   }
 
   private translate(err: unknown, name: string): unknown {
@@ -190,6 +280,7 @@ export class Store {
     const generated = !obj.metadata.name && !!obj.metadata.generateName;
     prepareObjectMetaForCreate(obj, this.def, ctx.now ?? new Date());
     strategy?.prepareForCreate?.(obj);
+    this.recordManagedFields(ctx, undefined, obj, subresource);
     this.invalidIfAny(obj, [...validateObjectMeta(obj, this.def), ...(strategy?.validate?.(obj) ?? [])]);
     strategy?.canonicalize?.(obj);
     ctx.warnings.push(...(strategy?.warningsOnCreate?.(obj) ?? []));
@@ -201,7 +292,7 @@ export class Store {
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        return this.fromStorage(await this.storage.create(this.key(obj.metadata.namespace ?? "", obj.metadata.name ?? ""), this.toStorage(obj)));
+        return await this.fromStorage(await this.storage.create(this.key(obj.metadata.namespace ?? "", obj.metadata.name ?? ""), await this.toStorage(obj)));
       } catch (err) {
         // a generated name that collides is retried with a new suffix, as kube-apiserver does
         if (generated && attempt < 8 && isStorageError(err, "KeyExists") && obj.metadata.generateName) {
@@ -235,7 +326,7 @@ export class Store {
       ...(params.limit ? { limit: params.limit } : {}),
       ...(params.continue ? { continue: params.continue } : {}),
     });
-    const items = res.items.filter((o) => sel.name === undefined || o.metadata.name === sel.name).map((o) => this.fromStorage(o));
+    const items = await this.fromStorageList(res.items.filter((o) => sel.name === undefined || o.metadata.name === sel.name));
     const list: KubeList = {
       apiVersion: this.apiVersion,
       kind: this.def.names.listKind,
@@ -253,10 +344,9 @@ export class Store {
     const prefix = this.def.namespaced && namespace ? `${namespace}/` : "";
     const conv = this.def.conversion;
     const predicate = this.storagePredicate(sel.predicate);
-    const out: WatchHandler = conv
-      ? { event: (ev) => handler.event(ev.type === "BOOKMARK" ? ev : { type: ev.type, object: conv.fromStorage(ev.object) }), close: (e) => handler.close(e) }
-      : handler;
-    return this.storage.watch(
+    const converting = conv ? this.convertingWatch(conv, handler) : undefined;
+    const out: WatchHandler = converting ? converting.handler : handler;
+    const w = await this.storage.watch(
       {
         prefix,
         ...(params.resourceVersion !== undefined ? { resourceVersion: params.resourceVersion } : {}),
@@ -266,6 +356,7 @@ export class Store {
       },
       out,
     );
+    return converting ? converting.wrap(w) : w;
   }
 
   // ---- update ----
@@ -293,8 +384,9 @@ export class Store {
         createdObj = prepared;
         return this.toStorage(prepared);
       }
-      const old = this.fromStorage(stored);
-      const obj = deepCopy(await info(this.mutable(stored)));
+      const old = await this.fromStorage(stored);
+      // one conversion per attempt (it may be a webhook call): the update function gets its own copy of `old`
+      const obj = deepCopy(await info(this.def.conversion ? deepCopy(old) : await this.mutable(stored)));
       this.normalizeIncoming(ctx, obj);
       this.checkName(obj, name);
       const rv = obj.metadata.resourceVersion;
@@ -319,6 +411,7 @@ export class Store {
       await this.admission.admit(this.attrs(ctx, "UPDATE", sub, name, next, old));
       prepareObjectMetaForUpdate(next, old, this.def);
       if (sub === "") strategy?.prepareForUpdate?.(next, old);
+      this.recordManagedFields(ctx, old, next, sub);
       let kindErrs: FieldError[];
       if (sub !== "" && sub !== "status") kindErrs = params.validate?.(next, old) ?? [];
       else if (sub === "status" && strategy?.validateStatusUpdate) kindErrs = strategy.validateStatusUpdate(next, old);
@@ -336,10 +429,10 @@ export class Store {
       if (ctx.dryRun) {
         const current = await this.storage.get(key);
         const out = await tryUpdate(current);
-        return { object: this.fromStorage(out), created };
+        return { object: await this.fromStorage(out), created };
       }
       const stored = await this.storage.guaranteedUpdate(key, { ignoreNotFound: allowCreate }, tryUpdate);
-      const object = this.fromStorage(stored);
+      const object = await this.fromStorage(stored);
       if (created && createdObj) return { object, created };
       // an update that removed the last finalizer of an object being deleted completes the deletion
       if (this.shouldDeleteAfterUpdate(object)) {
@@ -360,10 +453,18 @@ export class Store {
     await this.admission.admit(this.attrs(ctx, "CREATE", sub, obj.metadata.name ?? "", obj));
     prepareObjectMetaForCreate(obj, this.def, ctx.now ?? new Date());
     strategy?.prepareForCreate?.(obj);
+    this.recordManagedFields(ctx, undefined, obj, sub);
     this.invalidIfAny(obj, [...validateObjectMeta(obj, this.def), ...(strategy?.validate?.(obj) ?? [])]);
     strategy?.canonicalize?.(obj);
     await this.admission.validate(this.attrs(ctx, "CREATE", sub, obj.metadata.name ?? "", obj));
     return obj;
+  }
+
+  /** managedFields bookkeeping of a non-apply write (see RequestContext.fieldManager). */
+  private recordManagedFields(ctx: RequestContext, old: KubeObject | undefined, obj: KubeObject, sub: string): void {
+    if (ctx.fieldManager === undefined || (sub !== "" && sub !== "status")) return;
+    const { manager, subresource = sub } = ctx.fieldManager;
+    recordUpdate(old, obj, manager, fieldManagerScope(this.def, this.apiVersion, subresource, ctx.now ?? new Date()));
   }
 
   private checkName(obj: KubeObject, name: string): void {
@@ -395,7 +496,7 @@ export class Store {
     const key = this.key(ctx.namespace, name);
     const stored = await this.storage.get(key);
     if (!stored) throw newNotFound(this.gr, name);
-    const current = this.fromStorage(stored);
+    const current = await this.fromStorage(stored);
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== current.metadata.uid) {
       throw newConflict(this.gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ""}`);
@@ -424,26 +525,27 @@ export class Store {
     const mark = (obj: KubeObject): KubeObject => {
       const m = obj.metadata;
       const now = ctx.now ?? new Date();
+      if (finalizers.length > 0) m.finalizers = finalizers;
+      else delete m.finalizers;
       if (!m.deletionTimestamp) {
         m.deletionTimestamp = rfc3339(new Date(now.getTime() + grace * 1000));
         m.deletionGracePeriodSeconds = grace;
+        // after the finalizers are set: the strategy may add its own (CRDs add their cleanup finalizer)
         this.def.strategy?.beginDeletion?.(obj);
       } else if (grace < (m.deletionGracePeriodSeconds ?? 0)) {
         // a shorter grace period moves the deletion earlier
         m.deletionTimestamp = rfc3339(new Date(now.getTime() + grace * 1000));
         m.deletionGracePeriodSeconds = grace;
       }
-      if (finalizers.length > 0) m.finalizers = finalizers;
-      else delete m.finalizers;
       return obj;
     };
     if (ctx.dryRun) return { object: mark(deepCopy(current)), deleted: false };
     try {
-      const updated = await this.storage.guaranteedUpdate(key, pre ? { preconditions: pre } : {}, (cur) => {
+      const updated = await this.storage.guaranteedUpdate(key, pre ? { preconditions: pre } : {}, async (cur) => {
         if (!cur) throw newNotFound(this.gr, name);
-        return this.toStorage(mark(this.mutable(cur)));
+        return this.toStorage(mark(await this.mutable(cur)));
       });
-      return { object: this.fromStorage(updated), deleted: false };
+      return { object: await this.fromStorage(updated), deleted: false };
     } catch (err) {
       throw this.translate(err, name);
     }
@@ -478,7 +580,7 @@ export class Store {
   private async deleteNow(name: string, current: KubeObject, pre: { uid?: string; resourceVersion?: string }): Promise<KubeObject | undefined> {
     const key = this.key(current.metadata.namespace ?? "", name);
     const gone = await this.storage.delete(key, { uid: pre.uid ?? current.metadata.uid ?? "", ...(pre.resourceVersion ? { resourceVersion: pre.resourceVersion } : {}) });
-    const out = this.fromStorage(gone);
+    const out = await this.fromStorage(gone);
     this.def.strategy?.afterDelete?.(out);
     return out;
   }

@@ -1,5 +1,6 @@
 /** Every built-in resource the local control plane serves, in discovery order. */
 import type { ResourceDefinition } from "../../apiserver/resource.js";
+import { admissionRegistrationResources } from "./admissionregistration/index.js";
 import { apiextensionsResources } from "./apiextensions/index.js";
 import { appsResources } from "./apps/index.js";
 import { coordinationResources } from "./coordination/index.js";
@@ -9,7 +10,10 @@ import { rbacResources } from "./rbac/index.js";
 
 /** A fresh set per control plane (each has its own Service IP and port allocations). */
 export function builtinResources(alloc: ServiceAllocator = new ServiceAllocator()): readonly ResourceDefinition[] {
-  return [...createCoreResources(alloc), ...appsResources, ...eventsResources, ...rbacResources, ...coordinationResources, ...apiextensionsResources];
+  return [...createCoreResources(alloc), ...appsResources, ...eventsResources, ...rbacResources, ...coordinationResources, ...admissionRegistrationResources, ...apiextensionsResources];
 }
 
 export { ServiceAllocator };
+/** The create-only review APIs; they need the control plane's authenticator and authorizer (wired by controlplane/auth). */
+export { authenticationResources } from "./authentication/index.js";
+export { authorizationResources } from "./authorization/index.js";

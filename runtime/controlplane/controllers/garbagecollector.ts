@@ -14,7 +14,8 @@ import { KeyedQueue } from "./queue.js";
 
 interface Node {
   uid: string;
-  store: Store;
+  /** The storage the object lives in (several served versions may share one). */
+  storage: string;
   namespace: string;
   name: string;
   owners: OwnerReference[];
@@ -22,35 +23,74 @@ interface Node {
   finalizers: string[];
 }
 
+/** The storage identity of a store: resources sharing it share objects. */
+export function storageKey(store: Store): string {
+  return store.def.storageName ?? `${store.def.group}/${store.def.names.plural}`;
+}
+
 export class GarbageCollector {
   private readonly nodes = new Map<string, Node>();
   private readonly dependents = new Map<string, Set<string>>();
   private readonly queue: KeyedQueue;
-  private readonly watches: Watch[] = [];
-  private readonly byKind = new Map<string, Store>();
+  /** One watch per storage; custom resources come and go with their CRDs. */
+  private readonly watches = new Map<string, Watch>();
+  private byStorage = new Map<string, Store>();
+  private byKind = new Map<string, Store>();
+  private running = false;
+  private resyncQueued = false;
 
-  constructor(private readonly stores: Store[]) {
+  /** `stores` lists the served resources, one per storage; it is read again on every `resync()`. */
+  constructor(private readonly stores: () => Store[]) {
     this.queue = new KeyedQueue((uid) => this.process(uid), { maxDelayMs: 5000 });
-    for (const s of stores) this.byKind.set(`${s.def.group}/${s.def.names.kind}`, s);
   }
 
   async start(): Promise<void> {
-    for (const store of this.stores) {
-      this.watches.push(
-        await store.watch(controllerContext("generic-garbage-collector"), {}, {
-          event: (ev) => {
-            if (ev.type === "BOOKMARK") return;
-            if (ev.type === "DELETED") this.remove(ev.object);
-            else this.upsert(store, ev.object);
-          },
-          close: () => undefined,
-        }),
-      );
+    this.running = true;
+    await this.syncWatches();
+  }
+
+  /** Call when resources are installed or removed: watches follow the served set (coalesced to one pass). */
+  resync(): void {
+    if (!this.running || this.resyncQueued) return;
+    this.resyncQueued = true;
+    queueMicrotask(() => {
+      this.resyncQueued = false;
+      void this.syncWatches().catch((err: unknown) => process.emitWarning(`garbage collector: ${String(err)}`));
+    });
+  }
+
+  private async syncWatches(): Promise<void> {
+    const stores = this.stores();
+    this.byStorage = new Map(stores.map((s) => [storageKey(s), s]));
+    this.byKind = new Map(stores.map((s) => [`${s.def.group}/${s.def.names.kind}`, s]));
+    for (const [key, w] of this.watches) {
+      if (this.byStorage.has(key)) continue;
+      w.stop();
+      this.watches.delete(key);
+      for (const node of [...this.nodes.values()]) if (node.storage === key) this.forget(node.uid);
+    }
+    for (const [key, store] of this.byStorage) {
+      if (this.watches.has(key)) continue;
+      // placeholder first, so a concurrent pass does not watch twice
+      const pending: Watch = { stop: () => undefined };
+      this.watches.set(key, pending);
+      const w = await store.watch(controllerContext("generic-garbage-collector"), {}, {
+        event: (ev) => {
+          if (ev.type === "BOOKMARK") return;
+          if (ev.type === "DELETED") this.remove(ev.object);
+          else this.upsert(key, ev.object);
+        },
+        close: () => undefined,
+      });
+      if (this.watches.get(key) === pending && this.running) this.watches.set(key, w);
+      else w.stop();
     }
   }
 
   stop(): void {
-    for (const w of this.watches) w.stop();
+    this.running = false;
+    for (const w of this.watches.values()) w.stop();
+    this.watches.clear();
     this.queue.stop();
   }
 
@@ -58,14 +98,14 @@ export class GarbageCollector {
     return this.queue.idle();
   }
 
-  private upsert(store: Store, obj: KubeObject): void {
+  private upsert(storage: string, obj: KubeObject): void {
     const m = obj.metadata;
     const uid = m.uid ?? "";
     const prev = this.nodes.get(uid);
     if (prev) for (const o of prev.owners) this.dependents.get(o.uid)?.delete(uid);
     const node: Node = {
       uid,
-      store,
+      storage,
       namespace: m.namespace ?? "",
       name: m.name ?? "",
       owners: m.ownerReferences ?? [],
@@ -85,7 +125,11 @@ export class GarbageCollector {
   }
 
   private remove(obj: KubeObject): void {
-    const uid = obj.metadata.uid ?? "";
+    this.forget(obj.metadata.uid ?? "");
+  }
+
+  /** Drops a node from the graph; its owners and dependents are re-checked. */
+  private forget(uid: string): void {
     const node = this.nodes.get(uid);
     this.nodes.delete(uid);
     if (node) for (const o of node.owners) {
@@ -97,7 +141,7 @@ export class GarbageCollector {
 
   private async process(uid: string): Promise<void> {
     const node = this.nodes.get(uid);
-    if (!node) return;
+    if (!node || !this.byStorage.has(node.storage)) return;
     if (node.deleting && node.finalizers.includes(finalizerOrphan)) await this.orphanDependents(node);
     else if (node.deleting && node.finalizers.includes(finalizerForeground)) await this.deleteDependentsInForeground(node);
     if (node.owners.length > 0) await this.attemptToDelete(node);
@@ -149,9 +193,15 @@ export class GarbageCollector {
     await this.removeFinalizer(owner, finalizerOrphan);
   }
 
+  private storeOf(node: Node): Store {
+    const store = this.byStorage.get(node.storage);
+    if (!store) throw new Error(`garbage collector: ${node.storage} is no longer served`);
+    return store;
+  }
+
   private async deleteObject(node: Node, policy: PropagationPolicy): Promise<void> {
     try {
-      await node.store.delete(controllerContext("generic-garbage-collector", node.namespace), node.name, { propagationPolicy: policy, preconditions: { uid: node.uid } });
+      await this.storeOf(node).delete(controllerContext("generic-garbage-collector", node.namespace), node.name, { propagationPolicy: policy, preconditions: { uid: node.uid } });
     } catch (err) {
       if (!isNotFound(err) && !isConflict(err)) throw err;
     }
@@ -175,7 +225,7 @@ export class GarbageCollector {
 
   private async mutate(node: Node, fn: (obj: KubeObject) => void): Promise<void> {
     try {
-      await node.store.update(controllerContext("generic-garbage-collector", node.namespace), node.name, (cur) => {
+      await this.storeOf(node).update(controllerContext("generic-garbage-collector", node.namespace), node.name, (cur) => {
         if (!cur || cur.metadata.uid !== node.uid) throw Object.assign(new Error("gone"), { gone: true });
         fn(cur);
         delete cur.metadata.resourceVersion;

@@ -16,7 +16,8 @@ import { controllerContext } from "../../controllers/context.js";
 import { KeyedQueue } from "../../controllers/queue.js";
 
 interface Installed {
-  resourceVersion: string;
+  /** What the served definitions are built from (spec and accepted names); status-only updates keep them. */
+  fingerprint: string;
   terminating: boolean;
   group: string;
   plural: string;
@@ -63,11 +64,14 @@ export class CRDController {
   private install(crd: CustomResourceDefinition, terminating = false): void {
     const name = crd.metadata.name ?? "";
     const inst = this.installed.get(name);
-    if (inst && (terminating ? inst.terminating : inst.resourceVersion === crd.metadata.resourceVersion && !inst.terminating)) return;
+    const fingerprint = JSON.stringify([crd.spec, crd.status?.acceptedNames ?? null]);
+    if (inst && (terminating ? inst.terminating : inst.fingerprint === fingerprint && !inst.terminating)) return;
     this.uninstall(name);
-    const defs = customResourceDefinitions(crd, terminating);
+    // a built-in resource of the same group/version/plural keeps being served (as kube-apiserver's handler chain
+    // reaches built-ins first); the CRD's other versions are still served
+    const defs = customResourceDefinitions(crd, terminating).filter((d) => !this.server.store(d.group, d.version, d.names.plural));
     for (const def of defs) this.server.installResource(def);
-    this.installed.set(name, { resourceVersion: crd.metadata.resourceVersion ?? "", terminating, group: crd.spec.group, plural: defs[0]?.names.plural ?? crd.spec.names.plural, versions: defs.map((d) => d.version) });
+    this.installed.set(name, { fingerprint, terminating, group: crd.spec.group, plural: defs[0]?.names.plural ?? crd.spec.names.plural, versions: defs.map((d) => d.version) });
   }
 
   private async sync(name: string): Promise<void> {

@@ -16,23 +16,22 @@ export const customResourceDefinitions: ResourceDefinition = {
       const crd = asCRD(obj);
       const sv = storageVersion(crd);
       crd.status = { conditions: [], acceptedNames: { plural: "", kind: "" }, storedVersions: sv ? [sv] : [] };
-      // upstream adds the cleanup finalizer on the first delete; here it is present from creation so that deletion waits for cleanup
-      crd.metadata.finalizers = [...new Set([...(crd.metadata.finalizers ?? []), cleanupFinalizer])];
     },
     prepareForUpdate: (obj, old) => {
       const crd = asCRD(obj);
       const sv = storageVersion(crd);
       const stored = asCRD(old).status?.storedVersions ?? [];
       if (crd.status && sv && !stored.includes(sv)) crd.status.storedVersions = [...stored, sv];
-      if (!old.metadata.deletionTimestamp && (old.metadata.finalizers ?? []).includes(cleanupFinalizer)) {
-        crd.metadata.finalizers = [...new Set([...(crd.metadata.finalizers ?? []), cleanupFinalizer])];
-      }
     },
     validate: validateCRD,
     validateUpdate: validateCRDUpdate,
     validateStatusUpdate: () => [],
+    // as upstream, the first delete only marks the CRD and adds the cleanup finalizer; the CRD controller deletes
+    // the custom resources and then drops the finalizer
+    deletionBlocked: (obj) => !obj.metadata.deletionTimestamp,
     beginDeletion: (obj) => {
       const crd = asCRD(obj);
+      crd.metadata.finalizers = [...new Set([...(crd.metadata.finalizers ?? []), cleanupFinalizer])];
       const status = (crd.status ??= {});
       const conds = (status.conditions ?? []).filter((c) => c.type !== "Terminating");
       conds.push({ type: "Terminating", status: "True", reason: "InstanceDeletionPending", message: "CustomResourceDefinition marked for deletion; instance deletion pending", lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, "Z") });

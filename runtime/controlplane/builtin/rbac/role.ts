@@ -1,4 +1,4 @@
-/** rbac.authorization.k8s.io/v1 Role (pkg/registry/rbac/role). Storage only: escalation checks come with RBAC enforcement. */
+/** rbac.authorization.k8s.io/v1 Role (pkg/registry/rbac/role). Escalation checks run as admission (controlplane/auth/rbac/escalation.ts). */
 import type { ResourceDefinition } from "../../../apiserver/resource.js";
 import { nameIsPathSegment } from "../../../core/validation.js";
 import { rbacPatchMeta } from "./patchmeta.js";

@@ -1,0 +1,29 @@
+// +groupName=bad.example.com
+import type { ObjectMeta } from "../../../../../../runtime/api/types.js";
+
+export interface BadSpec {
+  // +kubebuilder:validation:Minimun=1
+  a?: number;
+  // +kubebuilder:validation:MaxLength=abc
+  b?: string;
+  // +kubebuilder:validation:Minimum=1
+  c?: string;
+  // +kubebuilder:subresource:status
+  d?: string;
+  e?: () => void;
+  f?: unknown;
+  g?: { x: string } | { y: number };
+  // +kubebuilder:printcolum:name=x
+  h?: Date;
+  // +kubebuilder:validation:XValidation:message="no rule"
+  i?: string;
+}
+
+/**
+ * +kubebuilder:object:root=true
+ * +optional
+ */
+export interface Bad {
+  metadata?: ObjectMeta;
+  spec?: BadSpec;
+}

@@ -1,0 +1,12 @@
+/**
+ * Runs one of kubeforge's yeoman generators in a directory. Checks happen before: a generator that throws
+ * writes nothing, because yeoman commits its in-memory file system only after every step succeeded.
+ */
+import { createEnv } from "yeoman-environment";
+import type Generator from "yeoman-generator";
+
+export async function runGenerator(gen: new (...args: never[]) => Generator, cwd: string, options: object): Promise<void> {
+  const env = createEnv({ cwd, skipInstall: true });
+  const instance = await env.instantiate(gen as never, { generatorArgs: [], generatorOptions: { ...options, force: true, skipInstall: true, skipCache: true } as never });
+  await env.runGenerator(instance as Generator);
+}
