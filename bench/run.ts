@@ -12,6 +12,7 @@ import { benchCrud } from "./crud.js";
 import { machineInfo } from "./lib/machine.js";
 import { summaryTable, writeJSON } from "./lib/report.js";
 import { Recorder } from "./lib/results.js";
+import { benchScaffold } from "./scaffold.js";
 import { benchMemory } from "./memory.js";
 import { benchInformerSync, benchReconcile } from "./runtime.js";
 import { benchStartup } from "./startup.js";
@@ -24,7 +25,9 @@ const quick = process.env.BENCH_QUICK === "1";
 /** BENCH_ONLY=runtime runs only the runtime benchmarks (6 and 7); BENCH_ONLY=crd-validation only benchmark 8. */
 const onlyRuntime = process.env.BENCH_ONLY === "runtime";
 const onlyCRDValidation = process.env.BENCH_ONLY === "crd-validation";
-const runAll = !onlyRuntime && !onlyCRDValidation;
+/** BENCH_ONLY=scaffold: only benchmark 9 (the scaffolder; needs npm and the registry or npm's cache). */
+const onlyScaffold = process.env.BENCH_ONLY === "scaffold";
+const runAll = !onlyRuntime && !onlyCRDValidation && !onlyScaffold;
 const config = {
   startup: { processes: 3, startsPerProcess: quick ? 3 : 6, etcdRuns: 3 },
   memory: { pods: 10_000, runs: quick ? 1 : 3 },
@@ -36,6 +39,7 @@ const config = {
   informerSync: { pods: quick ? 10_000 : 60_000, runs: quick ? 1 : 3 },
   reconcile: { objects: 1_000, runs: quick ? 1 : 3 },
   crdValidation: { objects: quick ? 500 : 5_000, creates: quick ? 100 : 500, runs: quick ? 1 : 5 },
+  scaffold: { kinds: quick ? 10 : 50, groups: quick ? 2 : 5, generateRuns: quick ? 1 : 5, testRuns: quick ? 1 : 3 },
 };
 const out = resolve(process.cwd(), "bench/results/latest.json");
 
@@ -89,6 +93,11 @@ async function main(): Promise<void> {
   if (runAll || onlyCRDValidation) {
     log("\n8. CRD validation: a 50-field schema with 5 CEL rules vs. the same schema without rules");
     await benchCRDValidation(rec, config.crdValidation, log);
+  }
+
+  if (runAll || onlyScaffold) {
+    log(`\n9. scaffolder: init + ${config.scaffold.kinds} create api, kubeforge generate cold / warm, init → green npm test (anchor: controller-gen, minutes on large projects, reported)`);
+    await benchScaffold(rec, config.scaffold, log);
   }
 
   const seconds = (performance.now() - t0) / 1000;

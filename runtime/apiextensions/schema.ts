@@ -2,6 +2,7 @@
  * Structural OpenAPI v3 schemas of CustomResourceDefinitions (apiextensions.k8s.io/v1 JSONSchemaProps) and the
  * structural-schema check kube-apiserver runs on a CRD's schemas, with upstream's messages.
  */
+import { validateValue } from "./values.js";
 import { fieldErrors, type FieldError, type FieldPath } from "../core/validation.js";
 
 export interface JSONSchemaProps {
@@ -56,7 +57,7 @@ const knownTypes = ["array", "boolean", "integer", "number", "object", "string"]
 export function validateStructuralSchema(schema: JSONSchemaProps, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   if (schema.type !== "object" && schema.type !== undefined) errs.push(fieldErrors.invalid(path.child("type"), schema.type, "must be object at the root"));
-  walk(schema, path, true, false, errs);
+  walk(schema, path, true, false, errs, "");
   const meta = schema.properties?.metadata;
   if (meta) {
     const mp = path.child("properties").key("metadata");
@@ -70,7 +71,11 @@ export function validateStructuralSchema(schema: JSONSchemaProps, path: FieldPat
   return errs;
 }
 
-function walk(s: JSONSchemaProps, p: FieldPath, root: boolean, inJunctor: boolean, errs: FieldError[]): void {
+/**
+ * `vp` is where a value of this node sits in an object (dotted, "" at the root), for the messages of invalid
+ * defaults, which name the field as the object's validation would: "spec.replicas in body should be ...".
+ */
+function walk(s: JSONSchemaProps, p: FieldPath, root: boolean, inJunctor: boolean, errs: FieldError[], vp: string): void {
   const intOrString = s["x-kubernetes-int-or-string"] === true;
   const preserve = s["x-kubernetes-preserve-unknown-fields"];
   if (!inJunctor) {
@@ -119,12 +124,17 @@ function walk(s: JSONSchemaProps, p: FieldPath, root: boolean, inJunctor: boolea
       errs.push(fieldErrors.invalid(p.child("pattern"), s.pattern, "must be a valid regular expression"));
     }
   }
-  for (const [name, child] of Object.entries(s.properties ?? {})) walk(child, p.child("properties").key(name), false, inJunctor, errs);
-  if (s.items) walk(s.items, p.child("items"), false, inJunctor, errs);
-  const ap = additionalSchema(s);
-  if (ap) walk(ap, p.child("additionalProperties"), false, inJunctor, errs);
-  for (const j of ["allOf", "anyOf", "oneOf"] as const) {
-    for (const [i, c] of (s[j] ?? []).entries()) walk(c, p.child(j).index(i), false, true, errs);
+  // a default must itself be valid (upstream rejects the CRD rather than store objects that fail validation)
+  if (s.default !== undefined && !inJunctor) {
+    for (const e of validateValue(s, s.default, vp)) errs.push(fieldErrors.invalid(p.child("default"), s.default, e.detail));
   }
-  if (s.not) walk(s.not, p.child("not"), false, true, errs);
+  const at = (name: string): string => (vp ? `${vp}.${name}` : name);
+  for (const [name, child] of Object.entries(s.properties ?? {})) walk(child, p.child("properties").key(name), false, inJunctor, errs, at(name));
+  if (s.items) walk(s.items, p.child("items"), false, inJunctor, errs, `${vp}[0]`);
+  const ap = additionalSchema(s);
+  if (ap) walk(ap, p.child("additionalProperties"), false, inJunctor, errs, at("additionalProperties"));
+  for (const j of ["allOf", "anyOf", "oneOf"] as const) {
+    for (const [i, c] of (s[j] ?? []).entries()) walk(c, p.child(j).index(i), false, true, errs, vp);
+  }
+  if (s.not) walk(s.not, p.child("not"), false, true, errs, vp);
 }

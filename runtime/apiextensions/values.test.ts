@@ -124,3 +124,26 @@ describe("printer columns and versions", () => {
     expect(["v1alpha1", "foo", "v1beta1", "v2", "v1", "v1beta2"].sort(compareKubeVersions)).toEqual(["v2", "v1", "v1beta2", "v1beta1", "v1alpha1", "foo"]);
   });
 });
+
+describe("defaults in CRD schemas", () => {
+  it("rejects a default the schema itself rejects, naming the field as object validation does", () => {
+    const schema: JSONSchemaProps = {
+      type: "object",
+      properties: {
+        spec: {
+          type: "object",
+          properties: {
+            replicas: { type: "integer", minimum: 1, default: 0 },
+            mode: { type: "string", enum: ["a", "b"], default: "a" },
+            size: { type: "integer", default: "big" },
+          },
+        },
+      },
+    };
+    const errs = validateStructuralSchema(schema, FieldPath.of("spec", "versions").index(0).child("schema").child("openAPIV3Schema"));
+    expect(errs.map((e) => `${e.field}: ${e.detail}`)).toEqual([
+      "spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[replicas].default: spec.replicas in body should be greater than or equal to 1",
+      'spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[size].default: spec.size in body must be of type integer: "string"',
+    ]);
+  });
+});

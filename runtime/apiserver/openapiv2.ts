@@ -11,7 +11,6 @@
  */
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { stringify } from "yaml";
 import type { DiscoveryRegistry, GroupVersionEntry } from "./discovery.js";
 import { groupVersionPath } from "./openapi.js";
 import { ProtoWriter } from "./protobuf/wire.js";
@@ -20,7 +19,7 @@ import { builtinKindDefinitionName, definitionsFor, kindDefinitionName } from ".
 import { statusName } from "./openapi/names.js";
 import type { Definitions, Schema } from "./openapi/types.js";
 import { refTo } from "./openapi/v3.js";
-import { encodeDefinitions, encodeSchema } from "./openapi/v2proto.js";
+import { encodeDefinitions, encodeSchema, yamlText } from "./openapi/v2proto.js";
 
 /** What kubectl asks for in Accept … */
 export const openAPIV2ProtobufAccept = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
@@ -162,7 +161,9 @@ function addGroupVersion(paths: Record<string, PathItem>, gv: GroupVersionEntry)
     if (verbs.has("get")) item.get = op("get", "read", `read the specified ${def.names.kind}`, undefined);
     if (verbs.has("update")) item.put = op("put", "replace", `replace the specified ${def.names.kind}`, [bodyOf(objectSchema), ...writeParams], jsonTypes);
     if (verbs.has("delete")) item.delete = op("delete", "delete", `delete a ${def.names.kind}`, [body, ...deleteParams], undefined, gvk, "", def.returnDeletedObject ? objectSchema : statusSchema);
-    if (verbs.has("patch")) item.patch = op("patch", "patch", `partially update the specified ${def.names.kind}`, [body, ...writeParams, query("force", "Force is going to \"force\" Apply requests.", "boolean")], patchTypes);
+    // kubectl apply computes a strategic merge patch only when the PATCH operation consumes it
+    const kindPatchTypes = def.patchMeta ? patchTypes : patchTypes.filter((t) => t !== "application/strategic-merge-patch+json");
+    if (verbs.has("patch")) item.patch = op("patch", "patch", `partially update the specified ${def.names.kind}`, [body, ...writeParams, query("force", "Force is going to \"force\" Apply requests.", "boolean")], kindPatchTypes);
     item.parameters = [nameParam, ...nsParams, pretty];
     paths[`${base}/{name}`] = item;
 
@@ -174,7 +175,7 @@ function addGroupVersion(paths: Record<string, PathItem>, gv: GroupVersionEntry)
       if (sub.verbs.includes("get")) subItem.get = op("get", "read", `read ${sub.name} of the specified ${def.names.kind}`, undefined, ["*/*"], k, s, subSchema);
       if (sub.verbs.includes("update")) subItem.put = op("put", "replace", `replace ${sub.name} of the specified ${def.names.kind}`, [bodyOf(subSchema), ...writeParams], jsonTypes, k, s, subSchema);
       if (sub.verbs.includes("create")) subItem.post = op("post", "create", `create ${sub.name} of a ${def.names.kind}`, [bodyOf(subSchema), ...writeParams], jsonTypes, k, s, subSchema);
-      if (sub.verbs.includes("patch")) subItem.patch = op("patch", "patch", `partially update ${sub.name} of the specified ${def.names.kind}`, [body, ...writeParams, query("force", "Force is going to \"force\" Apply requests.", "boolean")], patchTypes, k, s, subSchema);
+      if (sub.verbs.includes("patch")) subItem.patch = op("patch", "patch", `partially update ${sub.name} of the specified ${def.names.kind}`, [body, ...writeParams, query("force", "Force is going to \"force\" Apply requests.", "boolean")], kindPatchTypes, k, s, subSchema);
       subItem.parameters = [pathParam("name", `name of the ${sub.kind.kind}`), ...nsParams, pretty];
       paths[`${base}/{name}/${sub.name}`] = subItem;
     }
@@ -185,7 +186,7 @@ function addGroupVersion(paths: Record<string, PathItem>, gv: GroupVersionEntry)
 
 /** Any{yaml = 2}: gnostic keeps vendor-extension values as YAML text. */
 function namedAny(w: ProtoWriter, field: number, name: string, value: unknown): void {
-  w.message(field, (n) => n.string(1, name).message(2, (a) => a.string(2, stringify(value))));
+  w.message(field, (n) => n.string(1, name).message(2, (a) => a.string(2, yamlText(value))));
 }
 
 function encodeParam(w: ProtoWriter, p: Param): void {

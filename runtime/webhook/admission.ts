@@ -3,7 +3,7 @@
  * CustomValidator): the defaulter's changes are answered as a JSON patch; a validator's error denies the
  * request with its Status (a StatusError) or as 403 Forbidden with the error's message; warnings pass through.
  */
-import { compare } from "fast-json-patch";
+import jsonpatch from "fast-json-patch";
 import { StatusError } from "../core/errors.js";
 import type { KubeObject } from "../core/object.js";
 import type { AdmissionRequest, AdmissionResponse } from "./types.js";
@@ -41,7 +41,7 @@ export function defaultingHandler<T extends KubeObject>(defaulter: Defaulter<T>)
     } catch (err) {
       return denied(req.uid, err);
     }
-    const ops = compare(original, obj);
+    const ops = jsonpatch.compare(original, obj);
     if (ops.length === 0) return { uid: req.uid, allowed: true };
     return { uid: req.uid, allowed: true, patchType: "JSONPatch", patch: Buffer.from(JSON.stringify(ops)).toString("base64") };
   };

@@ -4,11 +4,11 @@ import { join, resolve } from "node:path";
 import ApiGenerator from "../../generators/api/index.js";
 import WebhookGenerator from "../../generators/webhook/index.js";
 import { apiLayout } from "../scaffold/layout.js";
-import { checkGroup, checkKind, checkVersion, NameError, pluralize } from "../scaffold/names.js";
-import { ProjectFileError, readProject } from "../scaffold/project.js";
+import { checkVersion, NameError, pluralize } from "../scaffold/names.js";
 import { runGenerator } from "../scaffold/run.js";
 import { UsageError } from "./errors.js";
 import { parseFlags } from "./flags.js";
+import { apiFlags, loadProject } from "./project.js";
 
 export const createApiUsage = `Usage: kubeforge create api --group GROUP --version VERSION --kind KIND [options]
 
@@ -72,27 +72,11 @@ async function createApi(args: string[], cwd: string): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${createApiUsage}`);
-  const group = flags.group ?? "";
-  const version = flags.version ?? "";
-  const kind = flags.kind ?? "";
-  try {
-    checkGroup(group);
-    checkVersion(version);
-    checkKind(kind);
-  } catch (err) {
-    if (err instanceof NameError) throw new UsageError(err.message);
-    throw err;
-  }
+  const { group, version, kind } = apiFlags(flags);
   const plural = flags.plural ?? pluralize(kind);
   if (!/^[a-z][a-z0-9-]*$/.test(plural)) throw new UsageError(`--plural "${plural}" must be lower-case letters, digits and '-', e.g. --plural ${pluralize(kind)}`);
   const dir = resolve(cwd);
-  let project;
-  try {
-    project = await readProject(dir);
-  } catch (err) {
-    if (err instanceof ProjectFileError) throw new UsageError(err.message, 1);
-    throw err;
-  }
+  const project = await loadProject(dir);
   const resource = flags.resource ?? true;
   const controller = flags.controller ?? true;
   if (!resource && !controller) throw new UsageError("--resource=false and --controller=false together leave nothing to create");
@@ -114,15 +98,6 @@ async function createApi(args: string[], cwd: string): Promise<number> {
   return 0;
 }
 
-async function loadProject(dir: string) {
-  try {
-    return await readProject(dir);
-  } catch (err) {
-    if (err instanceof ProjectFileError) throw new UsageError(err.message, 1);
-    throw err;
-  }
-}
-
 async function createWebhook(args: string[], cwd: string): Promise<number> {
   const { flags, positionals, help } = parseFlags(
     args,
@@ -134,17 +109,7 @@ async function createWebhook(args: string[], cwd: string): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${createWebhookUsage}`);
-  const group = flags.group ?? "";
-  const version = flags.version ?? "";
-  const kind = flags.kind ?? "";
-  try {
-    checkGroup(group);
-    checkVersion(version);
-    checkKind(kind);
-  } catch (err) {
-    if (err instanceof NameError) throw new UsageError(err.message);
-    throw err;
-  }
+  const { group, version, kind } = apiFlags(flags);
   const defaulting = flags.defaulting ?? false;
   const validation = flags["programmatic-validation"] ?? false;
   const conversion = flags.conversion ?? false;

@@ -1,9 +1,10 @@
 /** `kubeforge edit`: project-wide switches recorded in PROJECT (multigroup layout, default scope of new APIs). */
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { ProjectFileError, readProject, renderProject } from "../scaffold/project.js";
+import { renderProject } from "../scaffold/project.js";
 import { UsageError } from "./errors.js";
 import { parseFlags } from "./flags.js";
+import { loadProject } from "./project.js";
 
 export const editUsage = `Usage: kubeforge edit [--multigroup[=false]] [--namespaced[=false]]
 
@@ -24,13 +25,7 @@ export async function editCommand(args: string[], cwd = process.cwd()): Promise<
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${editUsage}`);
   if (flags.multigroup === undefined && flags.namespaced === undefined) throw new UsageError(`nothing to change: pass --multigroup or --namespaced\n\n${editUsage}`);
   const dir = resolve(cwd);
-  let project;
-  try {
-    project = await readProject(dir);
-  } catch (err) {
-    if (err instanceof ProjectFileError) throw new UsageError(err.message, 1);
-    throw err;
-  }
+  const project = await loadProject(dir);
   if (flags.multigroup === false && new Set((project.resources ?? []).map((r) => r.group)).size > 1) {
     throw new UsageError("the project has APIs in several groups; it has to stay multigroup", 1);
   }

@@ -6,6 +6,7 @@ import { initCommand } from "./init.js";
 import { runCommand } from "./run.js";
 import { UsageError } from "./errors.js";
 import { generateCommand } from "./generate.js";
+import { importCommand } from "./importcrd.js";
 
 export const usage = `Usage: kubeforge <command> [options]
 
@@ -16,6 +17,7 @@ Commands:
   edit           change project-wide settings (multigroup, namespaced)
   cluster up     run a local Kubernetes-compatible control plane (see: kubeforge cluster --help)
   generate       CRD, RBAC and webhook manifests from +kubebuilder markers (see: kubeforge generate --help)
+  import crd     TypeScript types for existing CRDs (see: kubeforge import crd --help)
   version        print kubeforge's version
 
 Run "kubeforge <command> --help" for a command's options.
@@ -49,6 +51,8 @@ async function run(argv: string[]): Promise<number> {
       return runCommand(rest);
     case "edit":
       return editCommand(rest);
+    case "import":
+      return importCommand(rest);
     default:
       throw new UsageError(`unknown command "${cmd}"\n\n${usage}`);
   }

@@ -14,11 +14,11 @@ import type { KubeObject } from "../../runtime/core/object.js";
 import { installCRDs, readCRDs } from "../../runtime/testing/crds.js";
 import { createServer } from "node:net";
 import { localConversionPatches, localWebhookConfigurations } from "../scaffold/localwebhooks.js";
-import { ProjectFileError, readProject } from "../scaffold/project.js";
 import { kubeforgePackage } from "../scaffold/package.js";
 import { projectRBAC } from "../scaffold/rbac.js";
 import { UsageError } from "./errors.js";
 import { parseFlags } from "./flags.js";
+import { loadProject } from "./project.js";
 import { startLocalCluster, writeFileAtomic, type LocalCluster } from "./localcluster.js";
 
 export const runUsage = `Usage: kubeforge run [--kubeconfig FILE] [--port PORT] [--skip-build] [-- <manager flags>]
@@ -140,13 +140,7 @@ export async function runCommand(args: string[], cwd = process.cwd()): Promise<n
     return 0;
   }
   const dir = resolve(cwd);
-  let project;
-  try {
-    project = await readProject(dir);
-  } catch (err) {
-    if (err instanceof ProjectFileError) throw new UsageError(err.message, 1);
-    throw err;
-  }
+  const project = await loadProject(dir);
   const portText = flags.port ?? "0";
   if (!/^\d+$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port must be a number between 0 and 65535, got "${portText}"`);
   if (flags.kubeconfig && !existsSync(flags.kubeconfig)) throw new UsageError(`--kubeconfig ${flags.kubeconfig}: no such file`, 1);

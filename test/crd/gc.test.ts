@@ -1,7 +1,7 @@
 /** The garbage collector follows custom resources: CRs as owners and as dependents, with every propagation policy. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startControlPlane, type RunningControlPlane } from "../../runtime/testing/index.js";
-import { api } from "../support/http.js";
+import { api, watchEvents } from "../support/http.js";
 
 let cp: RunningControlPlane;
 beforeAll(async () => {
@@ -86,5 +86,29 @@ describe("garbage collection of custom resources", () => {
     const child = await api(cp, "GET", `${configmaps}/child-4`);
     expect(child.status).toBe(200);
     expect((child.json as { metadata: { ownerReferences?: unknown } }).metadata.ownerReferences).toBeUndefined();
+  });
+
+  it("ends open watches when the CRD changes, and keeps collecting its objects afterwards", async () => {
+    const before = await api(cp, "GET", widgets);
+    const rv = (before.json as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+    const watching = watchEvents(cp, `${widgets}?watch=true&resourceVersion=${rv}`, () => false, 5000);
+    await new Promise((r) => setTimeout(r, 100));
+    // a new printer column: the served definition is rebuilt, the old watch ends (clients re-establish it)
+    const patch = { spec: { versions: [
+      { name: "v1alpha1", served: true, storage: false, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } },
+      { name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } }, additionalPrinterColumns: [{ name: "Size", type: "integer", jsonPath: ".spec.size" }] },
+    ] } };
+    const updated = await api(cp, "PATCH", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.gc.kubeforge.dev", { body: patch, contentType: "application/merge-patch+json" });
+    expect(updated.status, updated.text).toBe(200);
+    const result = await watching;
+    expect(result.ended).toBe(true);
+    // a status-only change of the CRD (the controller's own writes) does not end watches
+    const quiet = await watchEvents(cp, `${widgets}?watch=true&resourceVersion=${rv}`, () => false, 500);
+    expect(quiet.ended).toBe(false);
+
+    const owner = await createWidget("owner-5");
+    await createConfigMap("child-5", [{ apiVersion: "gc.kubeforge.dev/v1", kind: "Widget", name: "owner-5", uid: owner.uid }]);
+    expect((await api(cp, "DELETE", `${widgets}/owner-5`)).status).toBe(200);
+    await until(gone(`${configmaps}/child-5`));
   });
 });

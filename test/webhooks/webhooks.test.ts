@@ -64,13 +64,9 @@ describe.skipIf(endpointIP === undefined).each(kubectlVersions)("kubectl $versio
     await env.kubectl.ok(["apply", "-f", await env.file("config.yaml", yaml)]);
   }
 
-  /**
-   * Applies a webhook configuration without kubectl's strict field validation: the generated OpenAPI definition of
-   * admissionregistration.k8s.io/v1 RuleWithOperations lacks `resources` and `scope` (its source, kubernetes-types,
-   * omits the inlined Rule fields), so strict validation refuses every rule. See the skipped test below.
-   */
+  /** Applies a webhook configuration (kubectl's default strict field validation included). */
   async function applyConfig(yaml: string): Promise<void> {
-    await env.kubectl.ok(["apply", "--validate=false", "-f", await env.file("config.yaml", yaml)]);
+    await env.kubectl.ok(["apply", "-f", await env.file("config.yaml", yaml)]);
   }
 
   beforeAll(async () => {
@@ -220,7 +216,7 @@ describe.skipIf(endpointIP === undefined).each(kubectlVersions)("kubectl $versio
     }
   });
 
-  it.skip("kubectl's strict field validation accepts rules[].resources and scope (blocked: the generated OpenAPI definition of RuleWithOperations lacks them)", async () => {
+  it("kubectl's strict field validation accepts rules[].resources and scope", async () => {
     await apply(configYAML("ValidatingWebhookConfiguration", "strict", [{ name: "strict.kubeforge.dev", path: "/validate", nsLabel: "strict" }]));
   });
 

@@ -73,6 +73,10 @@ describe("OpenAPI documents", () => {
     // custom resources take no strategic merge patch: kubectl must not be told otherwise
     expect(Object.keys(doc?.paths["/apis/docs.kubeforge.dev/v1/namespaces/{namespace}/gadgets/{name}"]?.patch?.requestBody?.content ?? {})).not.toContain("application/strategic-merge-patch+json");
 
+    const v2 = (await api(cp, "GET", "/openapi/v2")).json as { paths: Record<string, Record<string, { consumes?: string[] }>> };
+    expect(v2.paths["/apis/docs.kubeforge.dev/v1/namespaces/{namespace}/gadgets/{name}"]?.patch?.consumes).not.toContain("application/strategic-merge-patch+json");
+    expect(v2.paths["/api/v1/namespaces/{namespace}/pods/{name}"]?.patch?.consumes).toContain("application/strategic-merge-patch+json");
+
     const cur = (await api(cp, "GET", `${crdPath}/gadgets.docs.kubeforge.dev`)).json as Record<string, unknown>;
     const next = { ...crd("second"), metadata: cur.metadata };
     expect((await api(cp, "PUT", `${crdPath}/gadgets.docs.kubeforge.dev`, { body: next })).status).toBe(200);

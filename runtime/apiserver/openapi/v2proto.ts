@@ -7,9 +7,22 @@ import { stringify } from "yaml";
 import type { ProtoWriter } from "../protobuf/wire.js";
 import type { Definitions, Schema } from "./types.js";
 
+const yamlCache = new Map<string, string>();
+
+/** YAML text of a value; extension values repeat a lot (GVKs, list types), so results are memoised. */
+export function yamlText(value: unknown): string {
+  const key = JSON.stringify(value);
+  let text = yamlCache.get(key);
+  if (text === undefined) {
+    text = stringify(value);
+    if (yamlCache.size < 10_000) yamlCache.set(key, text);
+  }
+  return text;
+}
+
 /** Any{yaml = 2}. */
 function any(w: ProtoWriter, field: number, value: unknown): void {
-  w.message(field, (a) => a.string(2, stringify(value)));
+  w.message(field, (a) => a.string(2, yamlText(value)));
 }
 
 /** Writes the fields of one Schema message into `w`. */
@@ -31,7 +44,7 @@ export function encodeSchema(w: ProtoWriter, s: Schema): void {
     for (const [name, v] of Object.entries(props)) p.message(1, (ns) => ns.string(1, name).message(2, (x) => encodeSchema(x, v)));
   });
   for (const [k, v] of Object.entries(s)) {
-    if (k.startsWith("x-") && v !== undefined) w.message(31, (na) => na.string(1, k).message(2, (a) => a.string(2, stringify(v))));
+    if (k.startsWith("x-") && v !== undefined) w.message(31, (na) => na.string(1, k).message(2, (a) => a.string(2, yamlText(v))));
   }
 }
 

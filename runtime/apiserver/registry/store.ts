@@ -97,6 +97,7 @@ export const finalizerOrphan = "orphan";
 export const finalizerForeground = "foregroundDeletion";
 
 export class Store {
+  private readonly openWatches = new Set<() => void>();
   readonly gr: GroupResource;
   readonly gk: GroupKind;
   readonly gvk: GroupVersionKind;
@@ -344,8 +345,17 @@ export class Store {
     const prefix = this.def.namespaced && namespace ? `${namespace}/` : "";
     const conv = this.def.conversion;
     const predicate = this.storagePredicate(sel.predicate);
-    const converting = conv ? this.convertingWatch(conv, handler) : undefined;
-    const out: WatchHandler = converting ? converting.handler : handler;
+    // tracked until it ends, so that closeWatches() can end it
+    let end = (): void => undefined;
+    const tracked: WatchHandler = {
+      event: (ev) => handler.event(ev),
+      close: (err) => {
+        this.openWatches.delete(end);
+        handler.close(err);
+      },
+    };
+    const converting = conv ? this.convertingWatch(conv, tracked) : undefined;
+    const out: WatchHandler = converting ? converting.handler : tracked;
     const w = await this.storage.watch(
       {
         prefix,
@@ -356,7 +366,27 @@ export class Store {
       },
       out,
     );
-    return converting ? converting.wrap(w) : w;
+    const result = converting ? converting.wrap(w) : w;
+    end = () => {
+      this.openWatches.delete(end);
+      result.stop();
+      handler.close();
+    };
+    this.openWatches.add(end);
+    return {
+      stop: () => {
+        this.openWatches.delete(end);
+        result.stop();
+      },
+    };
+  }
+
+  /**
+   * Ends every open watch of this resource: clients see the stream end and re-establish it. Used when what
+   * serves the resource changes (a CRD updated or deleted), as kube-apiserver tears down a CRD's old storage.
+   */
+  closeWatches(): void {
+    for (const end of [...this.openWatches]) end();
   }
 
   // ---- update ----

@@ -74,14 +74,20 @@ export class GarbageCollector {
       // placeholder first, so a concurrent pass does not watch twice
       const pending: Watch = { stop: () => undefined };
       this.watches.set(key, pending);
+      let self: Watch = pending;
       const w = await store.watch(controllerContext("generic-garbage-collector"), {}, {
         event: (ev) => {
           if (ev.type === "BOOKMARK") return;
           if (ev.type === "DELETED") this.remove(ev.object);
           else this.upsert(key, ev.object);
         },
-        close: () => undefined,
+        // ended by the server (e.g. a CRD's definition changed): watch again from the current state
+        close: () => {
+          if (this.watches.get(key) === self || this.watches.get(key) === pending) this.watches.delete(key);
+          this.resync();
+        },
       });
+      self = w;
       if (this.watches.get(key) === pending && this.running) this.watches.set(key, w);
       else w.stop();
     }

@@ -57,7 +57,11 @@ export class CRDController {
   private uninstall(name: string): void {
     const inst = this.installed.get(name);
     if (!inst) return;
-    for (const v of inst.versions) this.server.uninstallResource(inst.group, v, inst.plural);
+    for (const v of inst.versions) {
+      // watchers of the old definition reconnect to the new one (or learn that it is gone)
+      this.server.store(inst.group, v, inst.plural)?.closeWatches();
+      this.server.uninstallResource(inst.group, v, inst.plural);
+    }
     this.installed.delete(name);
   }
 

@@ -10,6 +10,9 @@ export const customResourceDefinitions: ResourceDefinition = {
   generation: true,
   statusSubresource: true,
   returnDeletedObject: true,
+  // CustomResourceDefinition is a built-in Go type upstream, so it takes strategic merge patches (kubectl apply
+  // sends them); none of its lists carries a merge key, so lists are replaced
+  patchMeta: {},
   strategy: {
     default: defaultCRD,
     prepareForCreate: (obj) => {
