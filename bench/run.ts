@@ -25,8 +25,9 @@ const quick = process.env.BENCH_QUICK === "1";
 /** BENCH_ONLY=runtime runs only the runtime benchmarks (6 and 7); BENCH_ONLY=crd-validation only benchmark 8. */
 const onlyRuntime = process.env.BENCH_ONLY === "runtime";
 const onlyCRDValidation = process.env.BENCH_ONLY === "crd-validation";
-/** BENCH_ONLY=scaffold: only benchmark 9 (the scaffolder; needs npm and the registry or npm's cache). */
+/** BENCH_ONLY=scaffold: only benchmark 9 (the scaffolder; needs npm and the registry or npm's cache); BENCH_SKIP=scaffold: all but 9. */
 const onlyScaffold = process.env.BENCH_ONLY === "scaffold";
+const skipScaffold = process.env.BENCH_SKIP === "scaffold";
 const runAll = !onlyRuntime && !onlyCRDValidation && !onlyScaffold;
 const config = {
   startup: { processes: 3, startsPerProcess: quick ? 3 : 6, etcdRuns: 3 },
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
     await benchCRDValidation(rec, config.crdValidation, log);
   }
 
-  if (runAll || onlyScaffold) {
+  if ((runAll && !skipScaffold) || onlyScaffold) {
     log(`\n9. scaffolder: init + ${config.scaffold.kinds} create api, kubeforge generate cold / warm, init → green npm test (anchor: controller-gen, minutes on large projects, reported)`);
     await benchScaffold(rec, config.scaffold, log);
   }

@@ -1,12 +1,5 @@
-/** The kubeforge command line. */
-import { clusterCommand } from "./cluster.js";
-import { createCommand } from "./create.js";
-import { editCommand } from "./edit.js";
-import { initCommand } from "./init.js";
-import { runCommand } from "./run.js";
+/** The kubeforge command line. Each command's module is loaded only when it runs (they pull in yeoman, ts-morph or the control plane). */
 import { UsageError } from "./errors.js";
-import { generateCommand } from "./generate.js";
-import { importCommand } from "./importcrd.js";
 
 export const usage = `Usage: kubeforge <command> [options]
 
@@ -40,19 +33,19 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case "cluster":
-      return clusterCommand(rest);
+      return (await import("./cluster.js")).clusterCommand(rest);
     case "generate":
-      return generateCommand(rest);
+      return (await import("./generate.js")).generateCommand(rest);
     case "init":
-      return initCommand(rest);
+      return (await import("./init.js")).initCommand(rest);
     case "create":
-      return createCommand(rest);
+      return (await import("./create.js")).createCommand(rest);
     case "run":
-      return runCommand(rest);
+      return (await import("./run.js")).runCommand(rest);
     case "edit":
-      return editCommand(rest);
+      return (await import("./edit.js")).editCommand(rest);
     case "import":
-      return importCommand(rest);
+      return (await import("./importcrd.js")).importCommand(rest);
     default:
       throw new UsageError(`unknown command "${cmd}"\n\n${usage}`);
   }

@@ -55,8 +55,18 @@ export function generate(opts: GenerateOptions): GeneratedFile[] {
   const root = resolve(opts.root);
   const errors = new ErrorSink();
   const paths = opts.paths ?? defaultPaths.filter((p) => existsSync(join(root, p)));
-  const { files } = loadProject(root, paths, errors);
+  const { project, files } = loadProject(root, paths, errors);
   const rel = (f: SourceFile): string => relative(root, f.getFilePath()).split("\\").join("/");
+  // a file that does not parse is reported as the compiler words it, before anything reads its declarations
+  const program = project.getProgram().compilerObject;
+  for (const f of files) {
+    for (const d of program.getSyntacticDiagnostics(f.compilerNode)) {
+      const line = d.start !== undefined ? f.getLineAndColumnAtPos(d.start).line : 0;
+      const text = typeof d.messageText === "string" ? d.messageText : d.messageText.messageText;
+      errors.add({ file: rel(f), line }, `syntax error: ${text} (TS${d.code}); fix the file, then run generate again`);
+    }
+  }
+  errors.throwIfAny();
   const markerCache = new Map<SourceFile, FileMarkers>();
   const markersFor = (f: SourceFile): FileMarkers => {
     let m = markerCache.get(f);

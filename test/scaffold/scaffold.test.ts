@@ -120,6 +120,22 @@ describe("scaffolded project", { timeout: 600_000 }, () => {
     const role = await readFile(join(proj, "config/rbac/role.yaml"), "utf8");
     expect(role).toContain("guestbooks/status");
     expect((await kf(["generate", "--check"], proj)).code).toBe(0);
+    // a types file that does not parse: a clear error naming file:line, and nothing rewritten
+    const typesFile = join(proj, "api/webapp/v1/guestbook.types.ts");
+    const types = await readFile(typesFile, "utf8");
+    const crdBefore = await readFile(join(proj, "config/crd/bases/webapp.example.com_guestbooks.yaml"), "utf8");
+    await writeFile(typesFile, types.replace("foo?: string;", "foo?: string = ;"));
+    const broken = await kf(["generate"], proj);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/api\/webapp\/v1\/guestbook\.types\.ts:\d+: syntax error: Expression expected\. \(TS1109\)/);
+    expect(await readFile(join(proj, "config/crd/bases/webapp.example.com_guestbooks.yaml"), "utf8")).toBe(crdBefore);
+    await writeFile(typesFile, types);
+    // drift is caught by --check
+    await writeFile(typesFile, types.replace("foo?: string;", "foo?: string;\n  /** +optional */\n  bar?: number;"));
+    const drift = await kf(["generate", "--check"], proj);
+    expect(drift.code).toBe(1);
+    expect(drift.stderr + drift.stdout).toContain("config/crd/bases/webapp.example.com_guestbooks.yaml");
+    await writeFile(typesFile, types);
     const test = await run("npm", ["test"], proj, 300_000);
     expect(test.code, test.stdout + test.stderr).toBe(0);
   });

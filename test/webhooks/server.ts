@@ -1,6 +1,5 @@
 /** Starts the fixture webhook server (a separate Node process) with a serving certificate from a fresh CA. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { networkInterfaces } from "node:os";
 import { fileURLToPath } from "node:url";
 import { createCA } from "../../runtime/controlplane/certs.js";
 
@@ -8,17 +7,6 @@ export interface RecordedReview {
   path: string;
   timeout: string | null;
   request: Record<string, unknown> & { uid: string; dryRun?: boolean; options?: Record<string, unknown>; object?: { metadata?: { name?: string } } | null };
-}
-
-/**
- * An IPv4 address of this machine that an Endpoints object may name: kube-apiserver's validation (ours too)
- * refuses loopback endpoint addresses, so the webhook listens on the first non-internal interface.
- */
-export function localEndpointIP(): string | undefined {
-  for (const addrs of Object.values(networkInterfaces())) {
-    for (const a of addrs ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
-  }
-  return undefined;
 }
 
 export interface WebhookServer {

@@ -10,8 +10,12 @@ import { dns1123Label, dns1123Subdomain } from "./podspec.containers.js";
 import { plainObjectPatchMeta } from "./patchmeta.js";
 import { isIP, isIPv4, isValidIPMessages, isValidPortNum, numOf, objItems, strOf, supportedPortProtocols, type Obj } from "./util.js";
 
-/** ValidateNonSpecialIP: no unspecified, loopback or link-local addresses. */
-export function validateNonSpecialIP(ip: string, path: FieldPath): FieldError[] {
+/**
+ * ValidateNonSpecialIP: no unspecified, loopback or link-local addresses. `allowLoopback`: Endpoints of the
+ * local control plane may name 127.0.0.1, because every server it reaches (webhooks, aggregated APIs) runs on
+ * this machine — a deliberate difference from kube-apiserver, which refuses loopback endpoints.
+ */
+export function validateNonSpecialIP(ip: string, path: FieldPath, allowLoopback = false): FieldError[] {
   if (!isIP(ip)) return [fieldErrors.invalid(path, ip, "must be a valid IP address")];
   const errs: FieldError[] = [];
   const v4 = isIPv4(ip);
@@ -19,7 +23,7 @@ export function validateNonSpecialIP(ip: string, path: FieldPath): FieldError[] 
   const first = v4 ? Number(ip.split(".")[0]) : -1;
   const second = v4 ? Number(ip.split(".")[1]) : -1;
   if ((v4 && ip === "0.0.0.0") || (!v4 && /^[0:]+$/.test(lower))) errs.push(fieldErrors.invalid(path, ip, `may not be unspecified (${ip})`));
-  if ((v4 && first === 127) || (!v4 && /^(0{0,4}:){2,7}0{0,3}1$|^::1$/.test(lower))) errs.push(fieldErrors.invalid(path, ip, "may not be in the loopback range (127.0.0.0/8, ::1/128)"));
+  if (!allowLoopback && ((v4 && first === 127) || (!v4 && /^(0{0,4}:){2,7}0{0,3}1$|^::1$/.test(lower)))) errs.push(fieldErrors.invalid(path, ip, "may not be in the loopback range (127.0.0.0/8, ::1/128)"));
   if ((v4 && first === 169 && second === 254) || (!v4 && /^fe[89ab]/.test(lower))) errs.push(fieldErrors.invalid(path, ip, "may not be in the link-local range (169.254.0.0/16, fe80::/10)"));
   if ((v4 && ip.startsWith("224.0.0.")) || (!v4 && /^ff02:/.test(lower))) errs.push(fieldErrors.invalid(path, ip, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"));
   return errs;
@@ -32,7 +36,7 @@ function validateAddress(a: Obj, path: FieldPath): FieldError[] {
   const hostname = strOf(a.hostname);
   if (hostname) errs.push(...dns1123Label(hostname, path.child("hostname")));
   if (typeof a.nodeName === "string") errs.push(...dns1123Subdomain(a.nodeName, path.child("nodeName")));
-  errs.push(...validateNonSpecialIP(ip, path.child("ip")));
+  errs.push(...validateNonSpecialIP(ip, path.child("ip"), true));
   return errs;
 }
 

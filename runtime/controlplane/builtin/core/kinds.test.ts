@@ -148,17 +148,17 @@ describe("nodes", () => {
 });
 
 describe("endpoints", () => {
-  it("validates subsets", () => {
+  it("validates subsets (loopback allowed: the local control plane's servers run on this machine)", () => {
     const ep = o(
       "Endpoints",
       "web",
-      { subsets: [{ addresses: [{ ip: "127.0.0.1" }, { ip: "nope" }], ports: [{ port: 80 }, { name: "b", port: 0, protocol: "TCP" }] }, {}] },
+      { subsets: [{ addresses: [{ ip: "127.0.0.1" }, { ip: "nope" }, { ip: "169.254.1.1" }], ports: [{ port: 80 }, { name: "b", port: 0, protocol: "TCP" }] }, {}] },
       "default",
     );
     expect(create(endpoints, ep)).toEqual([
-      'subsets[0].addresses[0].ip: Invalid value: "127.0.0.1": may not be in the loopback range (127.0.0.0/8, ::1/128)',
       'subsets[0].addresses[1].ip: Invalid value: "nope": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
       'subsets[0].addresses[1].ip: Invalid value: "nope": must be a valid IP address',
+      'subsets[0].addresses[2].ip: Invalid value: "169.254.1.1": may not be in the link-local range (169.254.0.0/16, fe80::/10)',
       "subsets[0].ports[0].name: Required value",
       "subsets[0].ports[1].port: Invalid value: 0: must be between 1 and 65535, inclusive",
       "subsets[1]: Required value: must specify `addresses` or `notReadyAddresses`",
