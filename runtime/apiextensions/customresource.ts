@@ -3,6 +3,7 @@
  * storage version (conversion None: apiVersion rewritten), with pruning, defaulting (on write and read),
  * structural-schema validation, generation, status/scale subresources and additionalPrinterColumns.
  */
+import { compareKubeVersions } from "../core/version.js";
 import { newBadRequest, newMethodNotSupported, StatusError } from "../core/errors.js";
 import type { KubeObject } from "../core/object.js";
 import { deepCopy, isPlainObject } from "../core/object.js";
@@ -142,18 +143,7 @@ function versionValidator(schema: JSONSchemaProps | undefined): (obj: KubeObject
 /** Schema errors after which upstream skips CEL rules (hasBlockingErr). */
 const blockingTypes: ReadonlySet<FieldError["type"]> = new Set<FieldError["type"]>(["FieldValueNotSupported", "FieldValueRequired", "FieldValueTooLong", "FieldValueTooMany", "FieldValueTypeInvalid"]);
 
-/** Kubernetes version priority (v1 > v1beta2 > v1beta1 > v1alpha1 > other, then by name): discovery order. */
-export function compareKubeVersions(a: string, b: string): number {
-  const parse = (v: string): [number, number, number] | undefined => {
-    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
-    if (!m) return undefined;
-    return [m[2] === undefined ? 3 : m[2] === "beta" ? 2 : 1, Number(m[1]), Number(m[3] ?? 0)];
-  };
-  const pa = parse(a);
-  const pb = parse(b);
-  if (!pa || !pb) return pa ? -1 : pb ? 1 : a.localeCompare(b);
-  return pb[0] - pa[0] || pb[1] - pa[1] || pb[2] - pa[2];
-}
+export { compareKubeVersions };
 
 /**
  * A ResourceDefinition per served version of a CRD (names from its accepted names). While the CRD is

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import type { GroupVersionKind } from "../core/gvk.js";
 import { apiVersionOf } from "../core/gvk.js";
+import { compareKubeVersions } from "../core/version.js";
 import { allVerbs, type ResourceDefinition, type Verb } from "./resource.js";
 
 export interface SubresourceInfo {
@@ -24,7 +25,7 @@ export interface GroupVersionEntry {
   resources: ServedResource[];
 }
 
-/** Keeps served group-versions in registration order (the order discovery lists them in). */
+/** Keeps served group-versions; groups in registration order (the order discovery lists them in). */
 export class DiscoveryRegistry {
   private readonly gvs = new Map<string, GroupVersionEntry>();
   private readonly groupOrder: string[] = [];
@@ -59,9 +60,15 @@ export class DiscoveryRegistry {
     return this.gvs.get(`${group}/${version}`);
   }
 
-  /** Versions of a group, preferred first. */
+  /**
+   * Versions of a group, preferred first: by Kubernetes version priority (v1 before v1beta1), as kube-apiserver
+   * orders them — whatever order the group's resources (several CRDs of one group, say) were installed in.
+   */
   versions(group: string): string[] {
-    return [...this.gvs.values()].filter((gv) => gv.group === group).map((gv) => gv.version);
+    return [...this.gvs.values()]
+      .filter((gv) => gv.group === group)
+      .map((gv) => gv.version)
+      .sort(compareKubeVersions);
   }
 
   groups(): string[] {

@@ -103,6 +103,26 @@ describe("custom resources over the API", () => {
     expect((await api(cp, "GET", "/apis/api.kubeforge.dev")).status).toBe(404);
   });
 
+  it("prefers a group's highest version whatever order its CRDs were created in", async () => {
+    const schema = { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } };
+    const groupCRD = (plural: string, kind: string, versions: string[]): Record<string, unknown> => ({
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: `${plural}.prefer.kubeforge.dev` },
+      spec: { group: "prefer.kubeforge.dev", scope: "Namespaced", names: { plural, kind }, versions: versions.map((name, i) => ({ name, served: true, storage: i === 0, schema })) },
+    });
+    // the beta-only CRD first: its version must not become the group's preferred one
+    expect((await api(cp, "POST", crdPath, { body: groupCRD("betas", "Beta", ["v1beta1"]) })).status).toBe(201);
+    expect((await api(cp, "POST", crdPath, { body: groupCRD("gammas", "Gamma", ["v1", "v1beta1"]) })).status).toBe(201);
+    await waitServed("/apis/prefer.kubeforge.dev/v1/gammas");
+    await waitServed("/apis/prefer.kubeforge.dev/v1beta1/betas");
+    const group = (await api(cp, "GET", "/apis/prefer.kubeforge.dev")).json as { preferredVersion: { version: string }; versions: { version: string }[] };
+    expect(group.preferredVersion.version).toBe("v1");
+    expect(group.versions.map((x) => x.version)).toEqual(["v1", "v1beta1"]);
+    const all = (await api(cp, "GET", "/apis", { headers: { Accept: "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList" } })).json as { items: { metadata: { name: string }; versions: { version: string }[] }[] };
+    expect(all.items.find((g) => g.metadata.name === "prefer.kubeforge.dev")?.versions.map((v) => v.version)).toEqual(["v1", "v1beta1"]);
+  });
+
   it("keeps serving a terminating CRD until its objects are gone, refusing creates, and reports Terminating", async () => {
     expect((await api(cp, "POST", crdPath, { body: crd("holds", "Hold", "Namespaced", {}) })).status).toBe(201);
     await waitServed("/apis/api.kubeforge.dev/v1/namespaces/default/holds");
