@@ -73,3 +73,34 @@ function isCleanPath(p: string): boolean {
   if (p.includes("//")) return false;
   return p.split("/").every((seg) => seg !== "." && seg !== "..");
 }
+
+/** Where a list starts: from a continue token's key and revision, or from the prefix at a requested revision. */
+export interface ListStart {
+  /** The first key to read (inclusive). */
+  startKey: string;
+  /** The revision to read at; undefined = the latest. */
+  revision: number | undefined;
+  /** Whether the list continues an earlier page (an expired revision is then a continue 410). */
+  fromContinue: boolean;
+}
+
+/**
+ * Resolves a list's start as kube-apiserver's stores do: a continue token gives the key and the first page's
+ * revision; otherwise the list starts at `prefix`, at the requested revision only for resourceVersionMatch=Exact.
+ * Either way, waits until the backend has reached the revision asked for (`waitForRevision`: 504 past its limit).
+ */
+export async function resolveListStart(
+  opts: { prefix?: string; continue?: string; resourceVersion?: string; resourceVersionMatch?: string },
+  parseRevision: (rv: string | undefined) => number,
+  waitForRevision: (rev: number) => Promise<void>,
+): Promise<ListStart> {
+  const prefix = opts.prefix ?? "";
+  if (opts.continue) {
+    const token = decodeContinue(opts.continue, prefix);
+    if (token.revision > 0) await waitForRevision(token.revision);
+    return { startKey: token.startKey, revision: token.revision > 0 ? token.revision : undefined, fromContinue: true };
+  }
+  const requested = parseRevision(opts.resourceVersion);
+  await waitForRevision(requested);
+  return { startKey: prefix, revision: opts.resourceVersionMatch === "Exact" && requested > 0 ? requested : undefined, fromContinue: false };
+}

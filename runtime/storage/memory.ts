@@ -16,7 +16,7 @@
  */
 import { newInternalError, newResourceExpired, newServiceUnavailable, newTooLargeResourceVersion, type StatusError } from "../core/errors.js";
 import type { KubeObject } from "../core/object.js";
-import { decodeContinue, encodeContinue, newContinueExpired } from "./continue.js";
+import { encodeContinue, newContinueExpired, resolveListStart } from "./continue.js";
 import {
   StorageError,
   type ListOptions,
@@ -284,22 +284,7 @@ class MemoryStorage implements Storage {
     this.core.checkOpen();
     const prefix = opts.prefix ?? "";
     const limit = opts.limit !== undefined && opts.limit > 0 ? Math.floor(opts.limit) : 0;
-    let lower = prefix;
-    let snapshotRev: number | undefined; // undefined = latest
-    let fromContinue = false;
-    if (opts.continue) {
-      const token = decodeContinue(opts.continue, prefix);
-      lower = token.startKey;
-      fromContinue = true;
-      if (token.revision > 0) {
-        await this.core.waitForRevision(token.revision);
-        snapshotRev = token.revision;
-      }
-    } else {
-      const requested = this.versioner.parse(opts.resourceVersion);
-      await this.core.waitForRevision(requested);
-      if (opts.resourceVersionMatch === "Exact" && requested > 0) snapshotRev = requested;
-    }
+    const { startKey: lower, revision: snapshotRev, fromContinue } = await resolveListStart(opts, (rv) => this.versioner.parse(rv), (r) => this.core.waitForRevision(r));
     // From here on everything is synchronous: the page is one consistent state.
     this.core.checkOpen();
     const rev = snapshotRev ?? this.core.revision;

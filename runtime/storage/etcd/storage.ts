@@ -2,7 +2,7 @@
 import type { IRangeResponse } from "etcd3";
 import { newResourceExpired } from "../../core/errors.js";
 import type { KubeObject } from "../../core/object.js";
-import { decodeContinue, encodeContinue, newContinueExpired } from "../continue.js";
+import { encodeContinue, newContinueExpired, resolveListStart } from "../continue.js";
 import {
   StorageError,
   type ListOptions,
@@ -115,22 +115,9 @@ export class EtcdStorage implements Storage {
     this.core.checkOpen();
     const prefix = opts.prefix ?? "";
     const limit = opts.limit !== undefined && opts.limit > 0 ? Math.floor(opts.limit) : 0;
-    let from = prefix;
-    let rev: number | undefined; // undefined = latest
-    let fromContinue = false;
-    if (opts.continue) {
-      const token = decodeContinue(opts.continue, prefix);
-      from = token.startKey;
-      fromContinue = true;
-      if (token.revision > 0) {
-        await this.core.waitForRevision(token.revision);
-        rev = token.revision;
-      }
-    } else {
-      const requested = this.versioner.parse(opts.resourceVersion);
-      await this.core.waitForRevision(requested);
-      if (opts.resourceVersionMatch === "Exact" && requested > 0) rev = requested;
-    }
+    const start = await resolveListStart(opts, (rv) => this.versioner.parse(rv), (r) => this.core.waitForRevision(r));
+    const { startKey: from, fromContinue } = start;
+    let rev = start.revision; // undefined = latest
     const pred = opts.predicate;
     const end = this.keys.range(prefix).end;
     const items: KubeObject[] = [];
