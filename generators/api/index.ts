@@ -7,6 +7,7 @@ import { addKustomizeResource, insertAtMarker } from "../../src/scaffold/edits.j
 import { templatesDir } from "../../src/scaffold/package.js";
 import { fullGroup, renderProject, type Project, type ProjectResource } from "../../src/scaffold/project.js";
 import { apiLayout, type ApiRequest } from "../../src/scaffold/layout.js";
+import { pluralize } from "../../src/scaffold/names.js";
 
 export interface ApiOptions extends ApiRequest {
   project: Project;
@@ -23,6 +24,8 @@ export default class ApiGenerator extends Generator {
       lowerKind: o.kind.charAt(0).toLowerCase() + o.kind.slice(1),
       fileBase: l.fileBase,
       plural: o.plural,
+      // a --plural other than the kind's default goes into the types as +kubebuilder:resource:path
+      customPlural: o.plural !== pluralize(o.kind),
       group: o.group,
       fullGroup: group,
       version: o.version,

@@ -62,6 +62,7 @@ export default class WebhookGenerator extends Generator {
       validation: o.validation,
       conversion: o.conversion,
       spokes: o.spokes,
+      namespaced: r.api?.namespaced ?? true,
     };
     const tpl = (name: string): string => `${templatesDir("webhook")}/${name}`;
     const edit = (file: string, fn: (text: string) => string): void => {

@@ -20,6 +20,8 @@ const crd: CustomResourceDefinition = {
     ],
     conversion: { strategy: "Webhook", webhook: { conversionReviewVersions: ["v1"], clientConfig: { url: "https://convert.example.dev/convert" } } },
   },
+  // as the CRD strategy sets it on create (validation requires the storage version there)
+  status: { storedVersions: ["v1"] },
 };
 
 type Review = { request: { uid: string; desiredAPIVersion: string; objects: KubeObject[] } };

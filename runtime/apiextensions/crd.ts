@@ -3,7 +3,7 @@ import type { KubeObject } from "../core/object.js";
 import { isPlainObject } from "../core/object.js";
 import { fieldErrors, FieldPath, isDNS1035Label, type FieldError } from "../core/validation.js";
 import { validateSchemaRules } from "./celrules.js";
-import { validateStructuralSchema, type JSONSchemaProps } from "./schema.js";
+import { hasInvalidMapListKeysMapSet, hasNonAtomicSetType, validateStructuralSchema, type JSONSchemaProps, type SchemaValidationOptions } from "./schema.js";
 import { validateReviewVersions, validateWebhookClientConfig, type WebhookClientConfigLike } from "./webhookclientconfig.js";
 
 export const crdGroup = "apiextensions.k8s.io";
@@ -97,8 +97,11 @@ export function defaultCRD(obj: KubeObject): void {
 
 const dnsErr = (v: string): string => isDNS1035Label(v).join(",");
 
-/** ValidateCustomResourceDefinition (the essentials). */
-export function validateCRD(obj: KubeObject): FieldError[] {
+/**
+ * ValidateCustomResourceDefinition (the essentials), status.storedVersions included. `opts` relaxes schema rules
+ * an updated CRD's stored version already broke (upstream's ratcheting on update).
+ */
+export function validateCRD(obj: KubeObject, opts: SchemaValidationOptions = {}): FieldError[] {
   const crd = asCRD(obj);
   const spec = crd.spec;
   const errs: FieldError[] = [];
@@ -135,7 +138,7 @@ export function validateCRD(obj: KubeObject): FieldError[] {
     const schp = p.child("schema").child("openAPIV3Schema");
     if (!schema) errs.push(fieldErrors.required(schp, "schemas are required"));
     else {
-      const structural = validateStructuralSchema(schema, schp);
+      const structural = validateStructuralSchema(schema, schp, opts);
       errs.push(...structural);
       // x-kubernetes-validations are compiled only for an otherwise valid schema, as upstream
       if (structural.length === 0) errs.push(...validateSchemaRules(schema, schp.toString()));
@@ -161,6 +164,30 @@ export function validateCRD(obj: KubeObject): FieldError[] {
   if (versions.length > 0 && !versions.some((v) => v.served)) errs.push(fieldErrors.invalid(vp, versions, "must have at least one served version"));
   errs.push(...validateConversion(spec.conversion, sp.child("conversion")));
   if (spec.preserveUnknownFields === true) errs.push(fieldErrors.invalid(sp.child("preserveUnknownFields"), true, "must be false in order to use defaults in the schema"));
+  errs.push(...validateStoredVersions(crd.status?.storedVersions ?? [], versions));
+  return errs;
+}
+
+/**
+ * ValidateCustomResourceDefinitionStoredVersions: storedVersions holds the storage version, and every version
+ * objects may still be stored in stays in spec.versions until a storage migration removes it from the status.
+ */
+export function validateStoredVersions(stored: readonly string[], versions: readonly CRDVersion[]): FieldError[] {
+  const p = FieldPath.of("status", "storedVersions");
+  if (stored.length === 0) return [fieldErrors.invalid(p, stored, "must have at least one stored version")];
+  const errs: FieldError[] = [];
+  for (const v of versions) if (v.storage && !stored.includes(v.name)) errs.push(fieldErrors.invalid(p, stored, `must have the storage version ${v.name}`));
+  const served = new Set(versions.map((v) => v.name));
+  for (const [i, v] of stored.entries()) {
+    if (served.has(v) || stored.lastIndexOf(v) !== i) continue;
+    errs.push(
+      fieldErrors.invalid(
+        p.index(i),
+        v,
+        `missing from spec.versions; ${v} was previously a storage version, and must remain in spec.versions until a storage migration ensures no data remains persisted in ${v} and removes ${v} from status.storedVersions`,
+      ),
+    );
+  }
   return errs;
 }
 
@@ -184,7 +211,12 @@ function validateConversion(conversion: CRDConversion | undefined, path: FieldPa
 }
 
 export function validateCRDUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
-  const errs = validateCRD(obj);
+  // rules the stored CRD already broke are not enforced on its update (upstream's requireAtomicSetType, ...)
+  const oldSchemas = (asCRD(old).spec.versions ?? []).map((v) => v.schema?.openAPIV3Schema);
+  const errs = validateCRD(obj, {
+    requireAtomicSetType: !oldSchemas.some(hasNonAtomicSetType),
+    requireMapListKeysMapSetValidation: !oldSchemas.some(hasInvalidMapListKeysMapSet),
+  });
   const a = asCRD(obj).spec;
   const b = asCRD(old).spec;
   if (a.scope !== b.scope) errs.push(fieldErrors.invalid(FieldPath.of("spec", "scope"), a.scope, "field is immutable"));

@@ -104,6 +104,10 @@ export function tableFor(version: CRDVersion): TableConvertor {
 /** Unknown fields found while pruning an incoming object, for its Warning headers. */
 const unknownFields = new WeakMap<KubeObject, string[]>();
 
+/**
+ * Prunes an object entering the strategy. A create or update body was already checked (and, with Strict, pruned)
+ * by fieldValidation when decoded; what is left here are patch results, whose Strict error is not wrapped.
+ */
 function pruneIncoming(obj: KubeObject, schema: JSONSchemaProps | undefined): void {
   const unknown = prune(obj as unknown as Record<string, unknown>, schema);
   const mode = fieldValidation();
@@ -184,6 +188,7 @@ export function customResourceDefinitions(crd: CustomResourceDefinition, termina
       generation: true,
       unstructured: true,
       ...(schema ? { openAPISchema: schema } : {}),
+      pruneUnknownFields: (obj) => prune(obj as unknown as Record<string, unknown>, schema),
       fieldType: fieldTypeFromSchema(schema),
       statusSubresource: status,
       returnDeletedObject: true,

@@ -5,6 +5,10 @@
 import { deepEqual, isPlainObject } from "../core/object.js";
 import { fieldErrors, type FieldError } from "../core/validation.js";
 import { additionalSchema, type JSONSchemaProps } from "./schema.js";
+import { formatOK } from "./formats.js";
+import { compileRE2 } from "./re2.js";
+
+export { formatOK };
 
 const objectMetaFields = new Set([
   "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp",
@@ -40,64 +44,6 @@ function typeMatches(type: string, v: unknown): boolean {
       return typeof v === "number" && Number.isInteger(v);
     case "number":
       return typeof v === "number";
-    default:
-      return true;
-  }
-}
-
-const uuidRe = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-const dateTimeRe = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-const hostnameRe = /^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\.?$/;
-const ipv4Re = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
-function isIPv6(s: string): boolean {
-  if (!/^[0-9a-fA-F:.]+$/.test(s) || !s.includes(":")) return false;
-  const dbl = s.split("::");
-  if (dbl.length > 2) return false;
-  const groups = s.split(":").filter((g) => g !== "");
-  return groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g) || ipv4Re.test(g)) && (dbl.length === 2 ? groups.length < 8 : groups.length === 8);
-}
-
-/** Whether a string value satisfies a format kube-apiserver checks (unknown formats pass). */
-export function formatOK(format: string, v: string): boolean {
-  switch (format) {
-    case "date-time":
-    case "datetime":
-      return dateTimeRe.test(v) && !Number.isNaN(Date.parse(v));
-    case "date":
-      return /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v));
-    case "byte":
-      return /^[A-Za-z0-9+/]*={0,2}$/.test(v) && v.length % 4 === 0;
-    case "uuid":
-      return uuidRe.test(v);
-    case "uuid3":
-    case "uuid4":
-    case "uuid5":
-      return uuidRe.test(v) && v.replace(/-/g, "")[12] === format[4];
-    case "ipv4":
-      return ipv4Re.test(v);
-    case "ipv6":
-      return isIPv6(v);
-    case "cidr": {
-      const [ip, bits, more] = v.split("/");
-      if (more !== undefined || ip === undefined || bits === undefined || !/^\d+$/.test(bits)) return false;
-      return ipv4Re.test(ip) ? Number(bits) <= 32 : isIPv6(ip) && Number(bits) <= 128;
-    }
-    case "hostname":
-      return v.length <= 255 && hostnameRe.test(v);
-    case "email":
-      return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v);
-    case "mac":
-      return /^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/.test(v);
-    case "duration":
-      return /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w))+$/.test(v);
-    case "uri":
-      try {
-        new URL(v);
-        return true;
-      } catch {
-        return false;
-      }
     default:
       return true;
   }
@@ -153,10 +99,7 @@ function validateNumber(s: JSONSchemaProps, v: number, path: string, errs: Field
     const q = v / s.multipleOf;
     if (Math.abs(q - Math.round(q)) > 1e-9) errs.push(fieldErrors.invalid(path, v, `${body(path)} should be a multiple of ${s.multipleOf}`));
   }
-  if (s.format === "int32" && (v < -2147483648 || v > 2147483647)) errs.push(fieldErrors.typeInvalid(path, v, `${body(path)} must be of type int32: ${JSON.stringify(String(v))}`));
-  if (s.format === "int64" && !Number.isSafeInteger(v) && Number.isInteger(v) && Math.abs(v) > 9223372036854775807) {
-    errs.push(fieldErrors.typeInvalid(path, v, `${body(path)} must be of type int64: ${JSON.stringify(String(v))}`));
-  }
+  // number formats (int32, int64, float, double) are stripped from CRD schemas upstream: not validated
 }
 
 function validateString(s: JSONSchemaProps, v: string, path: string, errs: FieldError[]): void {
@@ -164,9 +107,10 @@ function validateString(s: JSONSchemaProps, v: string, path: string, errs: Field
   if (s.maxLength !== undefined && len > s.maxLength) errs.push(fieldErrors.tooLong(path, v, s.maxLength));
   if (s.minLength !== undefined && len < s.minLength) errs.push(fieldErrors.invalid(path, v, `${body(path)} should be at least ${s.minLength} chars long`));
   if (s.pattern !== undefined) {
+    // Go (RE2) syntax and semantics; a CRD with a pattern Go rejects is itself rejected, so this cannot throw then
     let ok = true;
     try {
-      ok = new RegExp(s.pattern, "u").test(v);
+      ok = compileRE2(s.pattern).test(v);
     } catch {
       ok = true;
     }
@@ -221,14 +165,25 @@ function validateEmbedded(v: Record<string, unknown>, path: string, errs: FieldE
 
 // ---- pruning ----
 
+/** Paths pruning drops, kept apart to be reported in kube-apiserver's order. */
+interface Pruned {
+  /** Unknown fields of the root's metadata (decoding ObjectMeta comes first). */
+  meta: string[];
+  /** Fields the schema does not specify (reported sorted, as upstream's pruning sorts them). */
+  fields: string[];
+  /** Unknown fields of embedded resources' metadata (coerced after pruning). */
+  embeddedMeta: string[];
+}
+
 /**
  * Drops fields the schema does not specify (unless x-kubernetes-preserve-unknown-fields), in place; returns the
- * paths of the dropped fields. `root` also keeps apiVersion/kind and prunes metadata to ObjectMeta.
+ * paths of the dropped fields: the root's unknown metadata fields, then the others sorted, then those of
+ * embedded resources' metadata. `root` also keeps apiVersion/kind and prunes metadata to ObjectMeta.
  */
 export function prune(obj: Record<string, unknown>, s: JSONSchemaProps | undefined, root = true): string[] {
-  const out: string[] = [];
-  pruneObject(obj, s, "", root, out);
-  return out;
+  const out: Pruned = { meta: [], fields: [], embeddedMeta: [] };
+  pruneObject(obj, s, "", root, out, true);
+  return [...out.meta, ...out.fields.sort(), ...out.embeddedMeta];
 }
 
 function pruneMeta(meta: unknown, path: string, out: string[]): void {
@@ -241,8 +196,8 @@ function pruneMeta(meta: unknown, path: string, out: string[]): void {
   }
 }
 
-function pruneObject(v: Record<string, unknown>, s: JSONSchemaProps | undefined, path: string, typeMetaAllowed: boolean, out: string[]): void {
-  if (typeMetaAllowed) pruneMeta(v.metadata, child(path, "metadata"), out);
+function pruneObject(v: Record<string, unknown>, s: JSONSchemaProps | undefined, path: string, typeMetaAllowed: boolean, out: Pruned, isRoot = false): void {
+  if (typeMetaAllowed) pruneMeta(v.metadata, child(path, "metadata"), isRoot ? out.meta : out.embeddedMeta);
   if (!s) return;
   const ap = additionalSchema(s);
   const preserve = s["x-kubernetes-preserve-unknown-fields"] === true || s.additionalProperties === true;
@@ -251,7 +206,7 @@ function pruneObject(v: Record<string, unknown>, s: JSONSchemaProps | undefined,
     const ps = s.properties?.[k] ?? ap;
     if (!ps) {
       if (!preserve) {
-        out.push(child(path, k));
+        out.fields.push(child(path, k));
         delete v[k];
       }
       continue;
@@ -260,7 +215,7 @@ function pruneObject(v: Record<string, unknown>, s: JSONSchemaProps | undefined,
   }
 }
 
-function pruneValue(v: unknown, s: JSONSchemaProps, path: string, out: string[]): void {
+function pruneValue(v: unknown, s: JSONSchemaProps, path: string, out: Pruned): void {
   if (isPlainObject(v)) pruneObject(v, s, path, s["x-kubernetes-embedded-resource"] === true, out);
   else if (Array.isArray(v) && s.items) for (const [i, item] of v.entries()) pruneValue(item, s.items, `${path}[${i}]`, out);
 }

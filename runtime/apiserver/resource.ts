@@ -150,6 +150,12 @@ export interface ResourceDefinition {
    * built-in kinds, whose schemas come from the generated definitions (`openapi/builtin.generated.ts`).
    */
   openAPISchema?: Schema;
+  /**
+   * Drops from an incoming object the fields its schema does not declare and returns their paths, for
+   * fieldValidation (custom resources: pruning, in kube-apiserver's order). Absent: the built-in kinds' check
+   * against their OpenAPI definitions.
+   */
+  pruneUnknownFields?(obj: KubeObject): string[];
 }
 
 export type Verb = "create" | "get" | "list" | "watch" | "update" | "patch" | "delete" | "deletecollection";

@@ -31,6 +31,7 @@ import { Store } from "./registry/store.js";
 import { parseRequestInfo } from "./requestinfo.js";
 import { forbiddenError, requestAttributes, type Authorize } from "./authorization.js";
 import { serveCreateOnly, type CreateOnlyHandler } from "./handlers/createonly.js";
+import { serveComputed, type ComputedResourceHandler } from "./handlers/computed.js";
 import { allVerbs, type ResourceDefinition } from "./resource.js";
 
 export interface VersionInfo {
@@ -70,6 +71,14 @@ export interface APIServerOptions {
   authorize?: Authorize;
   /** "host:port" advertised in /api's serverAddressByClientCIDRs. */
   serverAddress?: () => string;
+  /**
+   * Consulted for API requests (`handle`: /api, /apis and everything below) and OpenAPI v3 requests once they
+   * are authenticated and authorized, before this server's own dispatch: resolves true when it has answered the
+   * request itself, false to let this server serve it (or 404). The local control plane's aggregator uses it to
+   * proxy aggregated group-versions and to serve the merged discovery and OpenAPI v3 index; a throw becomes the
+   * Status response.
+   */
+  delegate?: (req: IncomingMessage, res: ServerResponse, user: UserInfo) => boolean | Promise<boolean>;
 }
 
 /** The query of the API request being served (for strategies that depend on fieldValidation, such as CRs). */
@@ -89,6 +98,8 @@ export class APIServer {
   private readonly requestUsers = new WeakMap<IncomingMessage, UserInfo>();
   /** Create-only resources that are not stored (access reviews, token reviews). */
   private readonly createOnly = new Map<string, { def: ResourceDefinition; handler: CreateOnlyHandler }>();
+  /** Read-only resources computed per request (metrics APIs). */
+  private readonly computed = new Map<string, { def: ResourceDefinition; handler: ComputedResourceHandler }>();
   private readonly resourceListeners = new Set<() => void>();
 
   constructor(private readonly opts: APIServerOptions) {
@@ -135,6 +146,17 @@ export class APIServer {
     this.createOnly.set(`${def.group}/${def.version}/${def.names.plural}`, { def, handler });
   }
 
+  /**
+   * Serves a read-only resource computed on each request, with nothing stored (metrics.k8s.io's NodeMetrics
+   * and PodMetrics): get and list run `handler`; discovery shows verbs get and list; selectors, Table output
+   * (`def.table`) and errors are the server's (see handlers/computed.ts).
+   */
+  installComputedResource(def: ResourceDefinition, handler: ComputedResourceHandler): void {
+    const served: ResourceDefinition = { ...def, verbs: ["get", "list"] };
+    this.discovery.add({ def: served, subresources: [] });
+    this.computed.set(`${def.group}/${def.version}/${def.names.plural}`, { def: served, handler });
+  }
+
   /** Stops serving group/version/resource (its objects stay in storage); false when it was not served. */
   uninstallResource(group: string, version: string, plural: string): boolean {
     const key = `${group}/${version}/${plural}`;
@@ -155,6 +177,12 @@ export class APIServer {
 
   allStores(): Store[] {
     return [...this.stores.values()];
+  }
+
+  /** The /openapi/v3 index of what this server serves (for a delegate that merges other servers' entries in). */
+  async openAPIV3IndexDocument(): Promise<Record<string, unknown>> {
+    await loadBuiltinDefinitions();
+    return openAPIV3Index(this.discovery, (gv) => this.openAPIDoc(gv));
   }
 
   private readonly openAPICache = new WeakMap<GroupVersionEntry, { defs: ResourceDefinition[]; text: string }>();
@@ -204,6 +232,10 @@ export class APIServer {
     });
     app.get("/version", (_req, res) => sendObject(res, 200, this.opts.version ?? defaultVersion));
     // the OpenAPI documents include the built-in schemas, loaded on the first request for one
+    // the delegate may answer OpenAPI v3 (an aggregator merges its index and proxies aggregated group-versions)
+    app.get(["/openapi/v3", /^\/openapi\/v3\/(.+)$/], (req, res, next) => {
+      this.delegated(req, res).then((handled) => (handled ? undefined : next()), next);
+    });
     app.get(["/openapi/v2", "/openapi/v3", /^\/openapi\/v3\/(.+)$/], (_req, _res, next) => {
       loadBuiltinDefinitions().then(() => next(), next);
     });
@@ -257,8 +289,15 @@ export class APIServer {
     res.status(err ? 500 : 200).type("text/plain; charset=utf-8").send(err ? `internal server error: ${err}\n` : "ok");
   }
 
-  /** The API dispatcher: discovery documents and resource requests. */
+  /** Whether the delegate (APIServerOptions.delegate) answered the request. */
+  private async delegated(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const delegate = this.opts.delegate;
+    return delegate ? delegate(req, res, await this.user(req)) : false;
+  }
+
+  /** The API dispatcher: the delegate first, then discovery documents and resource requests. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (await this.delegated(req, res)) return;
     const url = new URL(req.url ?? "/", "http://localhost");
     const method = req.method ?? "GET";
     const query = url.searchParams;
@@ -279,6 +318,11 @@ export class APIServer {
     const createOnly = this.createOnly.get(`${info.group}/${info.version}/${info.resource}`);
     if (createOnly) {
       await serveCreateOnly(createOnly.def, createOnly.handler, info, req, res, user);
+      return;
+    }
+    const computed = this.computed.get(`${info.group}/${info.version}/${info.resource}`);
+    if (computed) {
+      await serveComputed(computed.def, computed.handler, info, req, res, user, query);
       return;
     }
     const scope = this.scopes.get(`${info.group}/${info.version}/${info.resource}`);

@@ -3,8 +3,12 @@
  * namespace controller and the garbage collector, on a storage backend (memory by default). `listen` serves
  * it over HTTPS. Requests are authenticated (client certificates, service account tokens, impersonation) and
  * authorized by RBAC over the stored policy (`auth`, see ./auth/index.ts); system:masters may do anything.
+ * The aggregator (`aggregator`, see ./aggregator/index.ts) serves APIServices: it proxies aggregated
+ * group-versions to their backends after authentication and authorization, and merges them into discovery.
  */
+import type { IncomingMessage } from "node:http";
 import { createServer as createHttpsServer, type Server } from "node:https";
+import type { Duplex } from "node:stream";
 import type { AddressInfo } from "node:net";
 import { isAlreadyExists } from "../core/errors.js";
 import type { KubeObject } from "../core/object.js";
@@ -22,6 +26,7 @@ import { GarbageCollector } from "./controllers/garbagecollector.js";
 import { NamespaceController } from "./controllers/namespace.js";
 import { namespaceFinalize, podBinding } from "./subresources.js";
 import { installWebhooks, type WebhookRuntime } from "./webhook/install.js";
+import { Aggregator, type AggregatorOptions, type FrontProxyCredentials } from "./aggregator/index.js";
 
 export const defaultNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"] as const;
 
@@ -33,6 +38,10 @@ export interface ControlPlaneOptions {
   /** Interval of watch bookmarks for the default memory backend. */
   bookmarkIntervalMs?: number;
   version?: VersionInfo;
+  /** The request-header CA and the front-proxy client certificate (CN=front-proxy-client); generated at start when absent. */
+  frontProxy?: FrontProxyCredentials;
+  /** Timeouts and intervals of the aggregator (proxied request timeout, availability and discovery re-checks). */
+  aggregator?: Omit<AggregatorOptions, "frontProxy">;
 }
 
 export interface TLSOptions {
@@ -47,6 +56,8 @@ export class ControlPlane {
   readonly storage: StorageBackend;
   /** Authentication (certificates, service account tokens, impersonation) and RBAC authorization. */
   readonly auth = new ControlPlaneAuth();
+  /** APIServices: local ones for the served groups, proxying and availability of aggregated ones, merged discovery. */
+  readonly aggregator: Aggregator;
   private readonly namespaceController: NamespaceController;
   private readonly gc: GarbageCollector;
   private readonly crdController: CRDController;
@@ -70,7 +81,10 @@ export class ControlPlane {
       authenticate: (req) => this.auth.authenticate(req),
       authorize: (attrs) => this.auth.authorize(attrs),
       serverAddress: () => this.address,
+      // after authentication and authorization, before the local routes: aggregated group-versions and discovery
+      delegate: (req, res, user) => this.aggregator.handle(req, res, user),
     });
+    this.aggregator = new Aggregator(this.server, { ...opts.aggregator, ...(opts.frontProxy ? { frontProxy: opts.frontProxy } : {}) });
     let pods: Store | undefined;
     let namespaces: Store | undefined;
     for (const def of builtinResources(this.serviceAllocator)) {
@@ -138,6 +152,7 @@ export class ControlPlane {
     }
     await this.bootstrapServices();
     await this.auth.start();
+    await this.aggregator.start();
     // like kube-apiserver's repair loop: allocations leaked by dry runs or failed writes are reclaimed
     this.repairTimer = setInterval(() => void this.repairServiceAllocations().catch(() => undefined), 60_000);
     this.repairTimer.unref();
@@ -180,6 +195,8 @@ export class ControlPlane {
 
   /** Serves HTTPS on host:port (port 0 = ephemeral); resolves with the bound address. */
   async listen(host: string, port: number, tls: TLSOptions): Promise<AddressInfo> {
+    // published in kube-system/extension-apiserver-authentication as client-ca-file
+    await this.aggregator.setClientCA(tls.clientCAPEM);
     await this.start();
     const server = createHttpsServer(
       { cert: tls.certPEM, key: tls.keyPEM, ca: tls.clientCAPEM, requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 60_000 },
@@ -187,6 +204,8 @@ export class ControlPlane {
     );
     server.headersTimeout = 0;
     server.requestTimeout = 0;
+    // connection upgrades go through the app too (authentication, authorization); aggregated ones are spliced to the backend
+    server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => this.aggregator.acceptUpgrade(req, socket, head, this.server.app));
     this.httpServer = server;
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error): void => reject(err);
@@ -209,6 +228,7 @@ export class ControlPlane {
     this.crdController.stop();
     this.auth.stop();
     this.webhooks.stop();
+    this.aggregator.stop();
     const server = this.httpServer;
     this.httpServer = undefined;
     if (server) {
@@ -221,6 +241,6 @@ export class ControlPlane {
 
   /** Resolves once the built-in controllers have nothing queued (useful in tests). */
   async controllersIdle(): Promise<void> {
-    await Promise.all([this.namespaceController.idle(), this.gc.idle(), this.crdController.idle(), this.auth.idle()]);
+    await Promise.all([this.namespaceController.idle(), this.gc.idle(), this.crdController.idle(), this.auth.idle(), this.aggregator.idle()]);
   }
 }

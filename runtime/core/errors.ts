@@ -32,7 +32,8 @@ function failure(code: number, reason: StatusReason, message: string, details?: 
 }
 
 function resourceDetails(gr: GroupResource, name: string): StatusDetails {
-  const d: StatusDetails = { name };
+  // metav1.StatusDetails fields are omitempty: a collection-level error (a forbidden list) has no name
+  const d: StatusDetails = name ? { name } : {};
   if (gr.group) d.group = gr.group;
   d.kind = gr.resource;
   return d;

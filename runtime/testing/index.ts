@@ -10,11 +10,15 @@ import { writeFile } from "node:fs/promises";
 import { KubeConfig } from "@kubernetes/client-node";
 import { createCA, type CertificateAuthority, type KeyPairPEM } from "../controlplane/certs.js";
 import { ControlPlane, type ControlPlaneOptions } from "../controlplane/controlplane.js";
+import { generateFrontProxyCredentials, type FrontProxyCredentials } from "../controlplane/aggregator/index.js";
 import { kubeconfigObject, kubeconfigYAML } from "../controlplane/kubeconfig.js";
 import { Manager, silentLogger, type ManagerOptions } from "../manager/index.js";
 import { installCRDs } from "./crds.js";
+import { installLocalWebhooks, type LocalWebhooks, type WebhookInstallOptions } from "./webhooks.js";
 
 export { installCRDs, readCRDs } from "./crds.js";
+export { installLocalWebhooks, readWebhookConfigurations } from "./webhooks.js";
+export type { LocalWebhooks, WebhookInstallOptions } from "./webhooks.js";
 
 export interface StartOptions extends ControlPlaneOptions {
   port?: number;
@@ -33,6 +37,12 @@ export interface RunningControlPlane {
   writeKubeconfig(path: string): Promise<void>;
   /** PEM credentials of the admin user and the CA, for raw HTTPS clients. */
   credentials: { caPEM: string; certPEM: string; keyPEM: string };
+  /**
+   * The aggregator's front-proxy credentials: `caPEM` is the request-header CA an aggregated server verifies the
+   * proxy's client certificate (CN=front-proxy-client: `certPEM`/`keyPEM`) against. The CA client certificates
+   * chain to is `credentials.caPEM`. Both are also in kube-system/extension-apiserver-authentication.
+   */
+  frontProxy: FrontProxyCredentials;
   controlPlane: ControlPlane;
   /** A service account token for namespace/name (the account must exist), as `kubectl create token` issues it. */
   serviceAccountToken(namespace: string, name: string, opts?: { audiences?: string[]; expirationSeconds?: number }): Promise<string>;
@@ -45,6 +55,7 @@ interface Credentials {
   ca: CertificateAuthority;
   serving: KeyPairPEM;
   admin: KeyPairPEM;
+  frontProxy: FrontProxyCredentials;
 }
 
 let credentials: Promise<Credentials> | undefined;
@@ -53,18 +64,19 @@ let credentials: Promise<Credentials> | undefined;
 function processCredentials(): Promise<Credentials> {
   credentials ??= (async () => {
     const ca = await createCA("kubeforge-test-ca");
-    const [serving, admin] = await Promise.all([
+    const [serving, admin, frontProxy] = await Promise.all([
       ca.issue({ subject: "CN=kubeforge-apiserver", dnsNames: ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"], ips: ["127.0.0.1", "::1"], server: true }),
       ca.issue({ subject: "CN=kubeforge-admin, O=system:masters", client: true }),
+      generateFrontProxyCredentials(),
     ]);
-    return { ca, serving, admin };
+    return { ca, serving, admin, frontProxy };
   })();
   return credentials;
 }
 
 export async function startControlPlane(opts: StartOptions = {}): Promise<RunningControlPlane> {
   const creds = await processCredentials();
-  const cp = new ControlPlane(opts);
+  const cp = new ControlPlane({ ...opts, frontProxy: opts.frontProxy ?? creds.frontProxy });
   const addr = await cp.listen("127.0.0.1", opts.port ?? 0, { certPEM: creds.serving.certPEM, keyPEM: creds.serving.keyPEM, clientCAPEM: creds.ca.certPEM });
   if (opts.crdDirectoryPaths && opts.crdDirectoryPaths.length > 0) {
     try {
@@ -85,6 +97,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Runnin
     kubeconfigYAML: yaml,
     writeKubeconfig: (path) => writeFile(path, yaml, { mode: 0o600 }),
     credentials: { caPEM: creds.ca.certPEM, certPEM: creds.admin.certPEM, keyPEM: creds.admin.keyPEM },
+    frontProxy: cp.aggregator.frontProxy,
     controlPlane: cp,
     async serviceAccountToken(namespace, name, tokenOpts = {}) {
       const sa = cp.server.store("", "v1", "serviceaccounts");
@@ -113,6 +126,8 @@ export type { ControlPlaneOptions };
 export interface TestEnvironment {
   controlPlane: RunningControlPlane;
   manager: Manager;
+  /** The local webhook serving, when `webhookInstallOptions` were given. */
+  webhooks?: LocalWebhooks;
   /** Starts the manager in the background and resolves once its caches have synced and it leads. */
   start(): Promise<void>;
   /** Stops the manager (gracefully) and then the control plane. */
@@ -129,20 +144,27 @@ export interface TestEnvironment {
  *   await env.stop();
  */
 export async function startTestEnvironment(
-  opts: { controlPlane?: StartOptions; manager?: Omit<ManagerOptions, "kubeConfig">; crdDirectoryPaths?: string[] } = {},
+  opts: { controlPlane?: StartOptions; manager?: Omit<ManagerOptions, "kubeConfig">; crdDirectoryPaths?: string[]; webhookInstallOptions?: WebhookInstallOptions } = {},
 ): Promise<TestEnvironment> {
   const cp = await startControlPlane({ ...opts.controlPlane, ...(opts.crdDirectoryPaths ? { crdDirectoryPaths: opts.crdDirectoryPaths } : {}) });
   const manager = new Manager({ gracefulShutdownTimeout: 5_000, logger: silentLogger, ...opts.manager, kubeConfig: cp.kubeConfig });
+  const webhooks = opts.webhookInstallOptions ? await installLocalWebhooks(cp, (await processCredentials()).ca, manager, opts.webhookInstallOptions).catch(async (err: unknown) => {
+    await cp.stop();
+    throw err;
+  }) : undefined;
   const abort = new AbortController();
   let running: Promise<void> | undefined;
   return {
     controlPlane: cp,
     manager,
+    ...(webhooks ? { webhooks } : {}),
     async start() {
+      webhooks?.beforeStart();
       running ??= manager.start(abort.signal);
       running.catch(() => undefined);
       await Promise.race([manager.elected(), running]);
       await manager.cache.waitForCacheSync(abort.signal);
+      if (webhooks) await Promise.race([webhooks.ready(), running]);
     },
     async stop() {
       abort.abort();

@@ -23,6 +23,8 @@ Options:
   --namespaced=false     a cluster-scoped kind (default: the project's setting, namespaced)
   --resource=false       do not scaffold the types
   --controller=false     do not scaffold the controller
+  --aggregated           serve the kind from the project's own aggregated API server (src/apiserver, behind
+                         an APIService) instead of a CRD; no controller; "kubeforge run" starts the server
   --force                overwrite files that exist
   -h, --help             show this help
 `;
@@ -64,7 +66,7 @@ export async function createCommand(args: string[], cwd = process.cwd()): Promis
 async function createApi(args: string[], cwd: string): Promise<number> {
   const { flags, positionals, help } = parseFlags(
     args,
-    { group: "string", version: "string", kind: "string", plural: "string", namespaced: "boolean", resource: "boolean", controller: "boolean", force: "boolean" },
+    { group: "string", version: "string", kind: "string", plural: "string", namespaced: "boolean", resource: "boolean", controller: "boolean", force: "boolean", aggregated: "boolean" },
     createApiUsage,
   );
   if (help) {
@@ -72,6 +74,7 @@ async function createApi(args: string[], cwd: string): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${createApiUsage}`);
+  if (flags.aggregated) return (await import("./aggregated.js")).createAggregatedApi(flags, cwd);
   const { group, version, kind } = apiFlags(flags);
   const plural = flags.plural ?? pluralize(kind);
   if (!/^[a-z][a-z0-9-]*$/.test(plural)) throw new UsageError(`--plural "${plural}" must be lower-case letters, digits and '-', e.g. --plural ${pluralize(kind)}`);
@@ -93,6 +96,7 @@ async function createApi(args: string[], cwd: string): Promise<number> {
     const other = (project.resources ?? []).find((r) => r.group !== group);
     throw new UsageError(`this project is single-group (group "${other?.group}"); run "kubeforge edit --multigroup" to add APIs in other groups`, 1);
   }
+  if (resource) (await import("./aggregated.js")).checkCRDGroup(project, group);
   await runGenerator(ApiGenerator, dir, { project, group, version, kind, plural, namespaced: flags.namespaced ?? project.namespaced ?? true, resource, controller, force });
   process.stdout.write(`\nNext: edit ${resource ? layout.typesFile : layout.controllerFile}, then "npm run manifests" and "npm test".\n`);
   return 0;
@@ -129,6 +133,10 @@ async function createWebhook(args: string[], cwd: string): Promise<number> {
   const dir = resolve(cwd);
   const project = await loadProject(dir);
   const resource = (project.resources ?? []).find((r) => r.group === group && r.version === version && r.kind === kind);
+  if (resource?.aggregated) {
+    const { registryFile } = (await import("../scaffold/aggregated.js")).aggregatedLayout(project, resource, resource.path);
+    throw new UsageError(`${kind} (${group}/${version}) is served by the project's aggregated API server, and webhooks (--defaulting, --programmatic-validation, --conversion) are for CRD kinds: the cluster's API server only proxies aggregated requests. Default and validate ${kind} in its strategy, ${registryFile}`, 1);
+  }
   if (!resource?.api) throw new UsageError(`API ${group}/${version}, Kind=${kind} does not exist in this project; create it first: kubeforge create api --group ${group} --version ${version} --kind ${kind}`, 1);
   for (const v of spokes) {
     if (!(project.resources ?? []).some((r) => r.group === group && r.version === v && r.kind === kind && r.api)) {
@@ -137,8 +145,19 @@ async function createWebhook(args: string[], cwd: string): Promise<number> {
   }
   const layout = apiLayout(project, resource);
   const file = layout.webhookFile;
-  if (!(flags.force ?? false) && existsSync(join(dir, file))) throw new UsageError(`${file} already exists; pass --force to overwrite it`, 1);
-  await runGenerator(WebhookGenerator, dir, { project, resource, defaulting, validation, conversion, spokes });
+  // the file holds every webhook of the kind: rewriting it keeps those it has (PROJECT records them)
+  const had: Partial<NonNullable<typeof resource.webhooks>> = resource.webhooks ?? {};
+  const all = {
+    defaulting: defaulting || (had.defaulting ?? false),
+    validation: validation || (had.validation ?? false),
+    conversion: conversion || (had.conversion ?? false),
+    spokes: [...new Set([...(had.spoke ?? []), ...spokes])],
+  };
+  const kinds = (w: { defaulting: boolean; validation: boolean; conversion: boolean }): string => [w.defaulting && "defaulting", w.validation && "validation", w.conversion && "conversion"].filter(Boolean).join(", ");
+  if (!(flags.force ?? false) && existsSync(join(dir, file))) {
+    throw new UsageError(`${file} already exists${Object.keys(had).length > 0 ? ` (webhooks: ${kinds({ defaulting: had.defaulting ?? false, validation: had.validation ?? false, conversion: had.conversion ?? false })})` : ""}; pass --force to rewrite it with ${kinds(all)} (your edits to it are replaced)`, 1);
+  }
+  await runGenerator(WebhookGenerator, dir, { project, resource, ...all });
   process.stdout.write(`\nNext: edit ${file}, then "npm run manifests" and "npm test".\n`);
   return 0;
 }

@@ -1,17 +1,22 @@
 /** `kubeforge generate`: CRD, RBAC and webhook manifests from the API types' markers (controller-gen's job). */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { changedFiles, generate, GenerationError, writeGenerated } from "../codegen/index.js";
+import { changedFiles, generate, GenerationError, removeStale, staleFiles, writeGenerated } from "../codegen/index.js";
 import { UsageError } from "./errors.js";
+import { unknownFlag } from "./flags.js";
 
 export const generateUsage = `Usage: kubeforge generate [--paths api,internal] [--output-dir config] [--check] [--max-desc-len N]
 
 Generates config/crd/bases/<group>_<plural>.yaml, config/rbac/role.yaml and config/webhook/manifests.yaml
-from +kubebuilder markers in the API types and controllers.
+from +kubebuilder markers in the API types and controllers, and src/apiserver/generated/ for the kinds of
+the project's aggregated API server (create api --aggregated; not with --paths). Generated files of kinds
+that no longer exist are removed.
 
 Options:
   --paths P[,P...]     files or folders to read (repeatable; default: api and internal)
   --output-dir DIR     where manifests go (default config)
-  --check              write nothing; list the files that would change and exit 1 if any would
+  --check              write nothing; list the files that would change (or be removed) and exit 1 if any would
   --max-desc-len N     cut descriptions to N characters (0 drops them)
   -h, --help           show this help
 `;
@@ -26,7 +31,10 @@ export async function generateCommand(args: string[], root = process.cwd(), out:
       allowPositionals: false,
     }));
   } catch (e) {
-    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n\n${generateUsage}`);
+    const msg = e instanceof Error ? e.message : String(e);
+    const unknown = /^Unknown option '([^']+)'/.exec(msg);
+    if (unknown) throw unknownFlag(unknown[1] as string, ["paths", "output-dir", "check", "max-desc-len", "help"], generateUsage);
+    throw new UsageError(`${msg}\n\n${generateUsage}`);
   }
   if (values.help) {
     out(generateUsage);
@@ -38,9 +46,19 @@ export async function generateCommand(args: string[], root = process.cwd(), out:
     maxDescLen = Number(values["max-desc-len"]);
   }
   const paths = values.paths?.flatMap((p) => p.split(",")).filter((p) => p !== "");
+  // aggregated kinds (PROJECT, "create api --aggregated"): src/apiserver/generated from their types' markers
+  const aggregated = paths ? undefined : await import("../scaffold/aggregated-generate.js");
+  const hasAggregated = (await aggregated?.hasAggregatedResources(root)) ?? false;
+  const crdInputs = paths !== undefined || existsSync(join(root, "api")) || existsSync(join(root, "internal"));
+  if (!crdInputs && !hasAggregated) {
+    const hint = existsSync(join(root, "PROJECT")) ? 'add an API first: kubeforge create api --group <group> --version v1 --kind <Kind>' : 'run it in a project (kubeforge init), or name the API type files with --paths';
+    throw new UsageError(`nothing to generate from in ${root}: no api/ or internal/ folder${existsSync(join(root, "PROJECT")) ? "" : " and no PROJECT file"}; ${hint}`, 1);
+  }
+  const outputDir = values["output-dir"] ?? "config";
   let files;
   try {
-    files = generate({ root, ...(paths ? { paths } : {}), ...(values["output-dir"] ? { outputDir: values["output-dir"] } : {}), ...(maxDescLen !== undefined ? { maxDescLen } : {}) });
+    files = crdInputs ? generate({ root, ...(paths ? { paths } : {}), ...(values["output-dir"] ? { outputDir: values["output-dir"] } : {}), ...(maxDescLen !== undefined ? { maxDescLen } : {}) }) : [];
+    if (aggregated) files = [...files, ...(await aggregated.aggregatedGeneratedFiles(root))];
   } catch (e) {
     if (e instanceof GenerationError) {
       err(`${e.message}\n`);
@@ -51,11 +69,16 @@ export async function generateCommand(args: string[], root = process.cwd(), out:
   }
   if (values.check) {
     const changed = await changedFiles(root, files);
-    if (changed.length === 0) return 0;
-    err(`kubeforge: generated files are out of date (run "kubeforge generate"):\n${changed.map((c) => `  ${c}\n`).join("")}`);
+    const stale = [...(await staleFiles(root, files, outputDir)), ...((await aggregated?.aggregatedStaleFiles(root, files)) ?? [])];
+    if (changed.length === 0 && stale.length === 0) return 0;
+    err(
+      `kubeforge: generated files are out of date (run "kubeforge generate"):\n${changed.map((c) => `  ${c}\n`).join("")}` +
+        stale.map((c) => `  ${c} (left over: no API type generates it any more; "kubeforge generate" removes it)\n`).join(""),
+    );
     return 1;
   }
   const written = await writeGenerated(root, files);
   for (const w of written) out(`wrote ${w}\n`);
+  for (const r of [...(await removeStale(root, files, outputDir)), ...((await aggregated?.removeAggregatedStale(root, files)) ?? [])]) out(`removed ${r} (no API type generates it any more)\n`);
   return 0;
 }

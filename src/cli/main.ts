@@ -6,8 +6,9 @@ export const usage = `Usage: kubeforge <command> [options]
 Commands:
   init           scaffold a new operator project (see: kubeforge init --help)
   create api     add an API and its controller to the project (see: kubeforge create api --help)
-  run            build the project and run its manager, on a local control plane by default
-  edit           change project-wide settings (multigroup, namespaced)
+  create webhook add defaulting/validation/conversion webhooks to an API (see: kubeforge create webhook --help)
+  run            build the project and run its manager, on a local control plane by default (see: kubeforge run --help)
+  edit           change project-wide settings (multigroup, namespaced) (see: kubeforge edit --help)
   cluster up     run a local Kubernetes-compatible control plane (see: kubeforge cluster --help)
   generate       CRD, RBAC and webhook manifests from +kubebuilder markers (see: kubeforge generate --help)
   import crd     TypeScript types for existing CRDs (see: kubeforge import crd --help)
@@ -59,6 +60,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       process.stderr.write(`kubeforge: ${err.message}\n`);
       return err.exitCode;
+    }
+    // a file the scaffold has to edit is not as expected: the message names it and the fix
+    if (err instanceof Error && err.name === "ScaffoldEditError") {
+      process.stderr.write(`kubeforge: ${err.message}\n`);
+      return 1;
     }
     throw err;
   }

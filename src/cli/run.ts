@@ -1,12 +1,14 @@
 /**
  * `kubeforge run`: regenerates the manifests, builds the project and runs its manager — against a local
- * control plane started on the spot (CRDs installed, the generated RBAC applied, the manager authenticated as
- * its ServiceAccount), or against a cluster with --kubeconfig. Flags after `--` go to the manager.
+ * control plane started on the spot (--local, the default: CRDs and webhooks installed, the generated RBAC
+ * applied, the manager authenticated as its ServiceAccount), or against the cluster of the current kubeconfig
+ * (--use-current-context, --kubeconfig FILE). Flags after `--` go to the manager.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
+import { loadKubeConfig } from "../../runtime/config/index.js";
 import { stringify } from "yaml";
 import { Client } from "../../runtime/client/index.js";
 import { isAlreadyExists } from "../../runtime/core/errors.js";
@@ -21,17 +23,22 @@ import { parseFlags } from "./flags.js";
 import { loadProject } from "./project.js";
 import { startLocalCluster, writeFileAtomic, type LocalCluster } from "./localcluster.js";
 
-export const runUsage = `Usage: kubeforge run [--kubeconfig FILE] [--port PORT] [--skip-build] [-- <manager flags>]
+export const runUsage = `Usage: kubeforge run [--local | --use-current-context | --kubeconfig FILE] [--port PORT] [--skip-build] [-- <manager flags>]
 
-Regenerates the manifests, builds the project and runs its manager until interrupted.
+Regenerates the manifests, builds the project and runs its manager until interrupted. Choose where:
 
-Without --kubeconfig, a local control plane is started first (admin kubeconfig in .kubeforge/kubeconfig):
-the project's CRDs are installed, its RBAC (config/rbac) applied as "make deploy" would, and the manager runs
-as its ServiceAccount, so a missing +kubebuilder:rbac marker shows up as a 403 here, not in production.
+  --local                  (the default) start a local control plane first (admin kubeconfig in
+                           .kubeforge/kubeconfig): the project's CRDs and webhooks are installed, its RBAC
+                           (config/rbac) applied as "make deploy" would, and the manager runs as its
+                           ServiceAccount, so a missing +kubebuilder:rbac marker shows up here as a 403;
+                           the project's aggregated API server (create api --aggregated), if any, runs
+                           beside it (in-memory storage) with its APIServices registered and Available
+  --use-current-context    run against the cluster of the current kubeconfig ($KUBECONFIG, else
+                           ~/.kube/config) with your own credentials; install the CRDs first ("make install")
+  --kubeconfig FILE        the same, with the current context of FILE
 
 Options:
-  --kubeconfig FILE   run against this cluster instead (CRDs are not installed: use "make install")
-  --port PORT         port of the local control plane (default 0: a free one)
+  --port PORT         port of the local control plane (default 0: a free one; --local only)
   --skip-build        do not run "kubeforge generate" and "tsc" first
   -h, --help          show this help
 
@@ -133,37 +140,110 @@ async function provision(dir: string, projectName: string, cluster: LocalCluster
   }
 }
 
+/** What a 403 from the API server says, in upstream's wording: `... cannot <verb> resource "<resource>" in API group "<group>" ...`. */
+const forbidden = /cannot ([a-z]+) resource \\?"([^"\\]+)\\?"(?: in API group \\?"([^"\\]*)\\?")?/g;
+
+/**
+ * Watches the manager's output for 403s and says, once per verb and resource, which RBAC marker is missing.
+ * Returns a function that takes each chunk of output.
+ */
+export function forbiddenHints(write: (s: string) => void): (chunk: string) => void {
+  const seen = new Set<string>();
+  let tail = "";
+  return (chunk) => {
+    const text = tail + chunk;
+    tail = text.slice(-512);
+    for (const m of text.matchAll(forbidden)) {
+      const [, verb, resource, group = ""] = m as unknown as [string, string, string, string | undefined];
+      const key = `${verb} ${group}/${resource}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const groups = group === "" ? "core" : group;
+      write(
+        `kubeforge run: the manager was forbidden to ${verb} ${resource}${group ? ` in API group "${group}"` : ""} (HTTP 403): its RBAC (config/rbac/role.yaml) lacks that permission.\n` +
+          `  Add a marker to the controller that needs it, e.g.\n    // +kubebuilder:rbac:groups=${groups},resources=${resource},verbs=${verb}\n  then run "kubeforge run" again (it regenerates config/rbac).\n`,
+      );
+    }
+  };
+}
+
+type Target = { kind: "local"; port: number } | { kind: "kubeconfig"; file?: string };
+
+function target(flags: { local?: boolean; "use-current-context"?: boolean; kubeconfig?: string; port?: string }): Target {
+  const chosen = [flags.local && "--local", flags["use-current-context"] && "--use-current-context", flags.kubeconfig !== undefined && "--kubeconfig"].filter(Boolean);
+  if (chosen.length > 1) throw new UsageError(`${chosen.join(" and ")} exclude each other: choose one (--local is the default)`);
+  if (flags.port !== undefined && chosen.length === 1 && chosen[0] !== "--local") throw new UsageError(`--port is the port of the local control plane; it does not go with ${chosen[0]}`);
+  if (flags["use-current-context"] || flags.kubeconfig !== undefined) {
+    if (flags.kubeconfig !== undefined) {
+      if (!existsSync(flags.kubeconfig)) throw new UsageError(`--kubeconfig ${flags.kubeconfig}: no such file`, 1);
+      return { kind: "kubeconfig", file: resolve(flags.kubeconfig) };
+    }
+    return { kind: "kubeconfig" };
+  }
+  const portText = flags.port ?? "0";
+  if (!/^\d+$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port must be a number between 0 and 65535, got "${portText}"`);
+  return { kind: "local", port: Number(portText) };
+}
+
+/** The current context of a kubeconfig (the given file, or $KUBECONFIG / ~/.kube/config), or a UsageError saying what to do. */
+function currentContext(file: string | undefined): { context: string; server: string } {
+  let kc: KubeConfig;
+  try {
+    kc = loadKubeConfig(file ? { kubeconfig: file } : {});
+  } catch (err) {
+    const where = file ?? (process.env.KUBECONFIG ? `$KUBECONFIG (${process.env.KUBECONFIG})` : "~/.kube/config");
+    throw new UsageError(`--use-current-context: no usable kubeconfig at ${where} (${err instanceof Error ? err.message : String(err)}); point KUBECONFIG at one, pass --kubeconfig FILE, or drop the flag to run on a local control plane`, 1);
+  }
+  const context = kc.getCurrentContext();
+  const server = kc.getCurrentCluster()?.server;
+  if (!context || !server) throw new UsageError(`the kubeconfig${file ? ` ${file}` : ""} has no current context with a cluster; set one (kubectl config use-context NAME) or drop the flag to run on a local control plane`, 1);
+  return { context, server };
+}
+
 export async function runCommand(args: string[], cwd = process.cwd()): Promise<number> {
-  const { flags, positionals, help } = parseFlags(args, { kubeconfig: "string", port: "string", "skip-build": "boolean" }, runUsage);
+  const { flags, positionals, help } = parseFlags(args, { local: "boolean", "use-current-context": "boolean", kubeconfig: "string", port: "string", "skip-build": "boolean" }, runUsage);
   if (help) {
     process.stdout.write(runUsage);
     return 0;
   }
+  const where = target(flags);
   const dir = resolve(cwd);
   const project = await loadProject(dir);
-  const portText = flags.port ?? "0";
-  if (!/^\d+$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port must be a number between 0 and 65535, got "${portText}"`);
-  if (flags.kubeconfig && !existsSync(flags.kubeconfig)) throw new UsageError(`--kubeconfig ${flags.kubeconfig}: no such file`, 1);
+  let cluster: { context: string; server: string } | undefined;
+  if (where.kind === "kubeconfig") cluster = currentContext(where.file);
   if (!flags["skip-build"]) await prepare(dir);
   const main = join(dir, "dist", "src", "main.js");
   if (!existsSync(main)) throw new UsageError(`${main} does not exist: build the project ("npm run build") or drop --skip-build`, 1);
 
-  let cluster: LocalCluster | undefined;
-  let kubeconfig = flags.kubeconfig ? resolve(flags.kubeconfig) : undefined;
+  let local: LocalCluster | undefined;
+  let aggregated: { stop(): Promise<void> } | undefined;
   const managerArgs: string[] = [];
-  if (!kubeconfig) {
-    cluster = await startLocalCluster({ host: "127.0.0.1", port: Number(portText), kubeconfigPath: join(dir, ".kubeforge", "kubeconfig") });
-    process.stderr.write(`kubeforge run: local control plane at ${cluster.url} (kubectl --kubeconfig ${cluster.kubeconfigPath} ...)\n`);
+  if (where.kind === "local") {
+    local = await startLocalCluster({ host: "127.0.0.1", port: where.port, kubeconfigPath: join(dir, ".kubeforge", "kubeconfig") });
+    process.stderr.write(`kubeforge run: local control plane at ${local.url} (kubectl --kubeconfig ${local.kubeconfigPath} ...)\n`);
     try {
-      const p = await provision(dir, project.projectName, cluster);
-      kubeconfig = p.kubeconfig;
-      managerArgs.push(...p.managerArgs);
+      const p = await provision(dir, project.projectName, local);
+      managerArgs.push("--kubeconfig", p.kubeconfig, ...p.managerArgs);
+      // aggregated kinds (create api --aggregated): the project's API server, registered with the aggregator
+      aggregated = await (await import("./aggregated-run.js")).startLocalAggregatedServer({ dir, project, kubeconfigPath: local.kubeconfigPath, url: local.url, ca: local.ca });
     } catch (err) {
-      await cluster.stop();
+      await local.stop();
       throw err;
     }
+  } else {
+    process.stderr.write(`kubeforge run: against context "${cluster?.context}" (${cluster?.server}) of ${where.file ?? "the current kubeconfig"}; CRDs are not installed by run (use "make install")\n`);
+    if (where.file) managerArgs.push("--kubeconfig", where.file);
   }
-  const child = spawn(process.execPath, [main, "--kubeconfig", kubeconfig, ...managerArgs, ...positionals], { cwd: dir, stdio: "inherit" });
+  const child = spawn(process.execPath, [main, ...managerArgs, ...positionals], { cwd: dir, stdio: ["inherit", "pipe", "pipe"] });
+  const hint = forbiddenHints((s) => process.stderr.write(s));
+  child.stdout.on("data", (c: Buffer) => {
+    process.stdout.write(c);
+    hint(c.toString());
+  });
+  child.stderr.on("data", (c: Buffer) => {
+    process.stderr.write(c);
+    hint(c.toString());
+  });
   const forward = (sig: NodeJS.Signals): void => {
     child.kill(sig);
   };
@@ -172,6 +252,7 @@ export async function runCommand(args: string[], cwd = process.cwd()): Promise<n
   const code = await new Promise<number>((res) => child.on("exit", (c, s) => res(c ?? (s ? 1 : 0))));
   process.off("SIGINT", forward);
   process.off("SIGTERM", forward);
-  await cluster?.stop();
+  await aggregated?.stop();
+  await local?.stop();
   return code;
 }

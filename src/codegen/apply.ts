@@ -29,6 +29,48 @@ function enumValue(schema: JSONSchemaProps, raw: string): MarkerValue {
   return raw;
 }
 
+const isEmptyObject = (v: MarkerValue): boolean => v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0;
+
+/** POSIX classes RE2 (the API server's regexp engine) accepts inside brackets, as JavaScript escapes. */
+const posixClasses: Record<string, string> = {
+  alnum: "0-9A-Za-z",
+  alpha: "A-Za-z",
+  ascii: "\\x00-\\x7F",
+  blank: "\\t ",
+  cntrl: "\\x00-\\x1F\\x7F",
+  digit: "0-9",
+  graph: "!-~",
+  lower: "a-z",
+  print: " -~",
+  punct: "!-\\/:-@\\[-`{-~",
+  space: "\\t\\n\\v\\f\\r ",
+  upper: "A-Z",
+  word: "0-9A-Za-z_",
+  xdigit: "0-9A-Fa-f",
+};
+
+/**
+ * Why `pattern` is not a regular expression the API server accepts (undefined when it is). The server uses
+ * Go's RE2 syntax, so POSIX classes (`[[:punct:]]`), `(?P<name>...)` and leading flags are translated before
+ * checking with JavaScript's engine.
+ */
+export function patternError(pattern: string): string | undefined {
+  let js = pattern.replace(/\[:([a-z]+):\]/g, (m, name: string) => posixClasses[name] ?? m);
+  js = js.replace(/\(\?P</g, "(?<").replace(/^\(\?[imsU]+\)/, "");
+  try {
+    new RegExp(js, "u");
+    return undefined;
+  } catch {
+    // not valid with the u flag (e.g. an escaped "/" or a lone "]"): RE2 is laxer there
+  }
+  try {
+    new RegExp(js);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message.replace(/^Invalid regular expression: /, "");
+  }
+}
+
 const oneOfOrder = ["kubebuilder:validation:AtMostOneOf", "kubebuilder:validation:ExactlyOneOf", "kubebuilder:validation:AtLeastOneOf"];
 const reasons = ["FieldValueRequired", "FieldValueInvalid", "FieldValueForbidden", "FieldValueDuplicate"];
 
@@ -81,12 +123,9 @@ export function applyMarkers(schema: JSONSchemaProps, markers: readonly MarkerAt
         break;
       case "kubebuilder:validation:Pattern":
         if (need(isString(schema), "string")) {
-          try {
-            new RegExp(value as string, "u");
-            schema.pattern = value as string;
-          } catch {
-            wrong(`has an invalid regular expression`);
-          }
+          const why = patternError(value as string);
+          if (why === undefined) schema.pattern = value as string;
+          else wrong(`has an invalid regular expression (${why})`);
         }
         break;
       case "kubebuilder:validation:MinItems":
@@ -96,7 +135,10 @@ export function applyMarkers(schema: JSONSchemaProps, markers: readonly MarkerAt
         if (need(schema.type === "array", "array")) schema.maxItems = value as number;
         break;
       case "kubebuilder:validation:UniqueItems":
-        if (need(schema.type === "array", "array")) schema.uniqueItems = value as boolean;
+        if (!need(schema.type === "array", "array")) break;
+        // kube-apiserver refuses the CRD ("uniqueItems cannot be set to true since the runtime complexity becomes quadratic")
+        if (value === true) wrong(`makes a CRD the API server rejects (uniqueItems: true is forbidden, its validation is quadratic); use +listType=set for a list of unique values`);
+        else schema.uniqueItems = false;
         break;
       case "kubebuilder:validation:MinProperties":
         if (need(schema.type === "object", "object")) schema.minProperties = value as number;
@@ -155,12 +197,19 @@ export function applyMarkers(schema: JSONSchemaProps, markers: readonly MarkerAt
         break;
       }
       case "kubebuilder:default":
-      case "default":
-        if (!fits(schema, value)) wrong(`has a ${typeOfValue(value)} default for a field of type ${schema.type ?? "(none)"}`);
-        else schema.default = value;
+      case "default": {
+        // +kubebuilder:default wins over +default (controller-gen); `{}` on a list means the empty list
+        if (def.name === "default" && markers.some((m) => m.marker.def.name === "kubebuilder:default")) break;
+        const v = schema.type === "array" && isEmptyObject(value) ? [] : value;
+        if (!fits(schema, v)) wrong(`has a ${typeOfValue(v)} default for a field of type ${schema.type ?? "(none)"}`);
+        else schema.default = v;
         break;
+      }
       case "kubebuilder:example":
-        schema.example = value;
+        schema.example = schema.type === "array" && isEmptyObject(value) ? [] : value;
+        break;
+      case "kubebuilder:title":
+        schema.title = value as string;
         break;
       case "listType":
         if (!need(schema.type === "array", "array")) break;
@@ -174,7 +223,8 @@ export function applyMarkers(schema: JSONSchemaProps, markers: readonly MarkerAt
       case "structType":
         if (!need(schema.type === "object", "object")) break;
         if (!["atomic", "granular"].includes(value as string)) wrong(`must be atomic or granular`);
-        else if (def.name === "mapType") schema["x-kubernetes-map-type"] = value as string;
+        // controller-gen writes both as x-kubernetes-map-type (+structType=atomic: the struct is replaced whole)
+        else schema["x-kubernetes-map-type"] = value as string;
         break;
       default:
         void short;

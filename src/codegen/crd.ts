@@ -2,6 +2,8 @@
 import type { MarkerAt } from "./comments.js";
 import type { ErrorSink, SourcePos } from "./errors.js";
 import type { JSONSchemaProps } from "./jsonschema.js";
+// the default plural is flect's (controller-gen's): people, policies, ingresses, the scaffold's rules
+import { pluralize } from "../scaffold/names.js";
 
 /** One version of a kind, found in the API types. */
 export interface KindVersion {
@@ -23,13 +25,6 @@ export interface CustomResourceDefinition {
     scope: "Namespaced" | "Cluster";
     versions: Record<string, unknown>[];
   };
-}
-
-/** English plural of a lower-case kind (what controller-gen's flect gives for ordinary words). */
-export function pluralize(word: string): string {
-  if (/(s|x|z|ch|sh)$/.test(word)) return `${word}es`;
-  if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
-  return `${word}s`;
 }
 
 const find = (markers: readonly MarkerAt[], name: string): MarkerAt[] => markers.filter((m) => m.marker.def.name === name);

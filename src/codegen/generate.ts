@@ -3,7 +3,7 @@
  * `crd rbac:roleName=manager-role webhook` run), as files relative to the project root.
  */
 import { existsSync, statSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { Node, Project, type InterfaceDeclaration, type SourceFile, type TypeAliasDeclaration } from "ts-morph";
 import { FileMarkers, type MarkerAt } from "./comments.js";
@@ -13,7 +13,7 @@ import { apiVersionDescription, kindDescription, truncateDescriptions } from "./
 import { rolesFromMarkers } from "./rbac.js";
 import { SchemaBuilder } from "./schema.js";
 import { webhooksFromMarkers } from "./webhook.js";
-import { toYAML } from "./yaml.js";
+import { generatedHeader, toYAML } from "./yaml.js";
 
 export interface GenerateOptions {
   /** The project root; paths, positions in errors and outputs are relative to it. */
@@ -107,7 +107,7 @@ export function generate(opts: GenerateOptions): GeneratedFile[] {
     const crd = buildCRD(versions, errors);
     if (crd) out.push({ path: `${outDir}/crd/bases/${crd.spec.group}_${crd.spec.names.plural}.yaml`, content: toYAML([crd]) });
   }
-  const roles = rolesFromMarkers(allPackage);
+  const roles = rolesFromMarkers(allPackage, "manager-role", errors);
   if (roles.length > 0) out.push({ path: `${outDir}/rbac/role.yaml`, content: toYAML(roles) });
   const hooks = webhooksFromMarkers(allPackage, errors);
   if (hooks.length > 0) out.push({ path: `${outDir}/webhook/manifests.yaml`, content: toYAML(hooks) });
@@ -201,4 +201,30 @@ export async function writeGenerated(root: string, files: readonly GeneratedFile
     await writeFile(join(root, p), f.content);
   }
   return changed;
+}
+
+/**
+ * Generated CRD files that the current types no longer produce (a kind was deleted or renamed): files in
+ * `<outputDir>/crd/bases` that start with kubeforge's generated header and are not in `files`. Files without
+ * the header are the user's and never reported.
+ */
+export async function staleFiles(root: string, files: readonly GeneratedFile[], outputDir = "config"): Promise<string[]> {
+  const dir = `${outputDir.replace(/\/+$/, "")}/crd/bases`;
+  const names = await readdir(join(root, dir)).catch(() => [] as string[]);
+  const current = new Set(files.map((f) => f.path));
+  const stale: string[] = [];
+  for (const name of names.filter((n) => n.endsWith(".yaml")).sort()) {
+    const path = `${dir}/${name}`;
+    if (current.has(path)) continue;
+    const text = await readFile(join(root, path), "utf8").catch(() => "");
+    if (text.startsWith(generatedHeader)) stale.push(path);
+  }
+  return stale;
+}
+
+/** Deletes the stale generated files; returns their paths. */
+export async function removeStale(root: string, files: readonly GeneratedFile[], outputDir = "config"): Promise<string[]> {
+  const stale = await staleFiles(root, files, outputDir);
+  for (const p of stale) await rm(join(root, p));
+  return stale;
 }

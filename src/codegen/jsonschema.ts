@@ -12,6 +12,7 @@ export interface ValidationRule {
 
 export interface JSONSchemaProps {
   description?: string;
+  title?: string;
   type?: string;
   format?: string;
   properties?: Record<string, JSONSchemaProps>;

@@ -54,6 +54,8 @@ const defs: MarkerDef[] = [
   v("Format", "string", "<format>"),
   v("Type", "string", "<string|number|integer|boolean|object|array>"),
   flag("kubebuilder:validation:XIntOrString", FT),
+  flag("kubebuilder:validation:Schemaless", F),
+  { name: "kubebuilder:title", targets: FT, value: "string", form: "+kubebuilder:title=<text>" },
   flag("kubebuilder:validation:EmbeddedResource", FT),
   {
     name: "kubebuilder:validation:XValidation",

@@ -100,23 +100,102 @@ export function convertArg(raw: string, type: ArgType): { value: MarkerValue } |
       } catch {
         // not JSON: controller-gen's looser syntax
       }
-      if (t.startsWith("{") && t.endsWith("}")) {
-        const inner = t.slice(1, -1).trim();
-        if (inner === "") return { value: [] };
-        const parts = splitTopLevel(inner, ",");
-        if (parts.every((p) => /^\s*[^:"]+:/.test(p) || /^\s*"[^"]*"\s*:/.test(p))) {
-          const obj: Record<string, MarkerValue> = {};
-          for (const p of parts) {
-            const i = p.startsWith('"') ? p.indexOf(":", p.indexOf('"', 1)) : p.indexOf(":");
-            obj[unquote(p.slice(0, i))] = scalar(p.slice(i + 1));
-          }
-          return { value: obj };
-        }
-        return { value: parts.map(scalar) };
+      try {
+        return { value: parseLoose(t) };
+      } catch (err) {
+        return { error: `${t} is not a value (${(err as Error).message}); use JSON, a bare word, {a,b} for a list or {key: value} for an object` };
       }
-      return { value: scalar(t) };
     }
   }
+}
+
+/**
+ * controller-gen's syntax for untyped marker values (`+kubebuilder:default=...`): bare words are strings,
+ * `{a,b}` is a list, `{key: value, k2: v2}` an object, and both nest (`{{nested: {foo: "baz"}},{nested: {}}}`).
+ * `{}` is an empty object here; the schema's type decides whether it means [] (see apply.ts).
+ */
+export function parseLoose(text: string): MarkerValue {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && /\s/.test(text[i] as string)) i++;
+  };
+  const quoted = (): string => {
+    const q = text[i] as string;
+    const startAt = i++;
+    while (i < text.length && text[i] !== q) i += text[i] === "\\" && q === '"' ? 2 : 1;
+    if (i >= text.length) throw new Error(`unterminated ${q === '"' ? "string" : "raw string"}`);
+    i++;
+    const raw = text.slice(startAt, i);
+    return q === '"' ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+  };
+  const bare = (stops: string): string => {
+    const startAt = i;
+    while (i < text.length && !stops.includes(text[i] as string)) i++;
+    return text.slice(startAt, i).trim();
+  };
+  // at `{`: an object when its first entry is `key:` (key bare or quoted), a list otherwise
+  const looksLikeObject = (): boolean => {
+    const save = i;
+    try {
+      ws();
+      if (text[i] === '"' || text[i] === "`") quoted();
+      else if (/[A-Za-z0-9_.\-/]/.test(text[i] ?? "")) bare(":,{}");
+      else return false;
+      ws();
+      return text[i] === ":";
+    } catch {
+      return false;
+    } finally {
+      i = save;
+    }
+  };
+  const value = (stops: string): MarkerValue => {
+    ws();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") {
+        i++;
+        return {};
+      }
+      if (looksLikeObject()) {
+        const obj: Record<string, MarkerValue> = {};
+        for (;;) {
+          ws();
+          const key = text[i] === '"' || text[i] === "`" ? quoted() : bare(":");
+          ws();
+          if (text[i] !== ":") throw new Error(`expected ":" after "${key}"`);
+          i++;
+          obj[key] = value(",}");
+          ws();
+          if (text[i] === ",") i++;
+          else if (text[i] === "}") {
+            i++;
+            return obj;
+          } else throw new Error(`expected "," or "}" at offset ${i}`);
+        }
+      }
+      const list: MarkerValue[] = [];
+      for (;;) {
+        list.push(value(",}"));
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "}") {
+          i++;
+          return list;
+        } else throw new Error(`expected "," or "}" at offset ${i}`);
+      }
+    }
+    if (c === '"' || c === "`") return quoted();
+    const word = bare(stops);
+    if (word === "") throw new Error(`missing value at offset ${i}`);
+    return scalar(word);
+  };
+  const out = value("");
+  ws();
+  if (i < text.length) throw new Error(`unexpected "${text.slice(i)}"`);
+  return out;
 }
 
 export function levenshtein(a: string, b: string): number {

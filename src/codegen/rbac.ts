@@ -1,5 +1,26 @@
 /** `+kubebuilder:rbac` markers → ClusterRole `manager-role` (and a Role per namespace), merged and sorted as controller-gen does. */
 import type { MarkerAt } from "./comments.js";
+import type { ErrorSink } from "./errors.js";
+import { levenshtein } from "./markers.js";
+
+/** The verbs the API server's authorizer knows: resource verbs, the special ones of RBAC/PSP/CSR/SA, and the HTTP verbs of non-resource URLs. */
+export const resourceVerbs = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"] as const;
+const specialVerbs = ["use", "bind", "escalate", "impersonate", "approve", "sign", "proxy"];
+const urlVerbs = ["get", "post", "put", "patch", "delete", "head", "options"];
+const validVerbs = new Set<string>(["*", ...resourceVerbs, ...specialVerbs, ...urlVerbs]);
+
+/** Checks each verb of an rbac marker; a typo names the closest verb and lists the valid ones. */
+function checkVerbs(at: MarkerAt, verbs: readonly string[], errors: ErrorSink): void {
+  for (const v of verbs) {
+    if (validVerbs.has(v)) continue;
+    const near = [...validVerbs].filter((k) => k !== "*").sort((a, b) => levenshtein(v.toLowerCase(), a) - levenshtein(v.toLowerCase(), b))[0];
+    const hint = near !== undefined && levenshtein(v.toLowerCase(), near) <= Math.max(1, Math.floor(v.length / 3)) ? ` (did you mean "${near}"?)` : "";
+    errors.add(
+      at.pos,
+      `marker "+${at.marker.text}": unknown verb "${v}"${hint}; valid verbs are ${resourceVerbs.join(", ")}, * (also ${specialVerbs.join(", ")} for the resources that define them; ${urlVerbs.filter((u) => !(resourceVerbs as readonly string[]).includes(u)).join(", ")} for urls)`,
+    );
+  }
+}
 
 export interface PolicyRule {
   apiGroups?: string[];
@@ -65,11 +86,13 @@ export interface RoleObject {
 }
 
 /** The roles for all rbac markers: the ClusterRole first (namespace ""), then Roles by namespace and name. */
-export function rolesFromMarkers(markers: readonly MarkerAt[], roleName = "manager-role"): RoleObject[] {
+export function rolesFromMarkers(markers: readonly MarkerAt[], roleName = "manager-role", errors?: ErrorSink): RoleObject[] {
   const byRole = new Map<string, { namespace: string; name: string; rules: Rule[] }>();
-  for (const { marker } of markers) {
+  for (const at of markers) {
+    const { marker } = at;
     if (marker.def.name !== "kubebuilder:rbac") continue;
     const a = marker.args as Record<string, string | string[] | undefined>;
+    if (errors) checkVerbs(at, (a.verbs as string[] | undefined) ?? [], errors);
     const namespace = (a.namespace as string | undefined) ?? "";
     const name = (a.roleName as string | undefined) ?? roleName;
     const k = `${namespace}\u0000${name}`;

@@ -22,17 +22,19 @@ const has = (markers: readonly MarkerAt[], name: string): boolean => markers.som
 /** The JSDoc text of a declaration without marker lines and tags (controller-gen's doc comments). */
 export function docOf(node: Node): string | undefined {
   if (!Node.isJSDocable(node)) return undefined;
-  const lines: string[] = [];
-  for (const doc of node.getJsDocs()) {
-    const d = doc.getDescription();
-    for (const l of d.split("\n")) lines.push(l.trim());
-  }
+  // the JSDoc block nearest the declaration (an earlier one, such as a file header, is not its doc)
+  const doc = node.getJsDocs().at(-1);
+  if (!doc) return undefined;
+  const lines = doc.getDescription().split("\n").map((l) => l.trim());
   const kept = lines.filter((l) => !/^\+[A-Za-z]/.test(l));
   while (kept.length > 0 && kept[0] === "") kept.shift();
   while (kept.length > 0 && kept[kept.length - 1] === "") kept.pop();
   const text = kept.join("\n").replace(/\n{3,}/g, "\n\n");
   return text === "" ? undefined : text;
 }
+
+/** A node's text on one line (for messages). */
+const oneLine = (node: Node): string => node.getText().replace(/\s+/g, " ");
 
 function isFromKubeforge(spec: string): boolean {
   return /^kubeforge(\/|$)/.test(spec);
@@ -147,7 +149,72 @@ export class SchemaBuilder {
     const kinds = rest.map((m) => m.getKind());
     if (kinds.length === 2 && kinds.includes(SyntaxKind.NumberKeyword) && kinds.includes(SyntaxKind.StringKeyword))
       return withNull({ anyOf: [{ type: "integer" }, { type: "string" }], "x-kubernetes-int-or-string": true });
-    return this.fail(node, `union "${node.getText()}" cannot be expressed as a structural schema; use a string-literal union, IntOrString, or one object type with optional fields and +kubebuilder:validation:ExactlyOneOf`);
+    const objectMembers = rest.filter((m) => Node.isTypeLiteral(m) || Node.isTypeReference(m));
+    if (objectMembers.length === rest.length) {
+      const errorsBefore = this.ctx.errors.errors.length;
+      const schemas = rest.map((m) => this.typeSchema(m));
+      if (this.ctx.errors.errors.length > errorsBefore) return {};
+      if (schemas.every((sc) => sc.type === "object" && sc.properties !== undefined)) {
+        const merged = this.discriminatedUnion(node, schemas);
+        if (merged) return withNull(merged);
+        return {};
+      }
+    }
+    return this.fail(node, `union "${oneLine(node)}" cannot be expressed as a structural schema; use a string-literal union, IntOrString, a union of object types with a string-literal discriminator field (e.g. type: "a" | ... in each), or one object type with optional fields and +kubebuilder:validation:ExactlyOneOf`);
+  }
+
+  /**
+   * A union of object types told apart by a string-literal field (`{ type: "git"; url: string } | { type: "s3";
+   * bucket: string }`) as one structural object: the discriminator (required, an enum of the members' values),
+   * every member's other fields as optional properties, and one CEL rule per member saying which of them must
+   * and may be set for its discriminator value. A field that several members declare must have the same schema.
+   */
+  private discriminatedUnion(node: Node, members: readonly JSONSchemaProps[]): JSONSchemaProps | undefined {
+    const literal = (sc: JSONSchemaProps | undefined): string | undefined => (sc?.type === "string" && sc.enum?.length === 1 && typeof sc.enum[0] === "string" ? sc.enum[0] : undefined);
+    const first = members[0] as JSONSchemaProps;
+    const candidates = Object.keys(first.properties ?? {}).filter((k) => {
+      const values = members.map((m) => (m.required?.includes(k) ? literal(m.properties?.[k]) : undefined));
+      return values.every((v) => v !== undefined) && new Set(values).size === values.length;
+    });
+    const key = candidates.find((k) => k === "type" || k === "kind") ?? candidates[0];
+    if (key === undefined) {
+      this.fail(node, `union "${oneLine(node)}" has no discriminator: give each object type a required field with a different string literal (e.g. type: "a" in one, type: "b" in the other), or use one object type with optional fields and +kubebuilder:validation:ExactlyOneOf`);
+      return undefined;
+    }
+    const values = members.map((m) => literal(m.properties?.[key]) as string);
+    const { enum: _e, ...discriminator } = first.properties?.[key] as JSONSchemaProps;
+    void _e;
+    const properties: Record<string, JSONSchemaProps> = { [key]: { ...discriminator, enum: values } };
+    for (const m of members) {
+      for (const [name, sc] of Object.entries(m.properties ?? {})) {
+        if (name === key) continue;
+        if (sc.default !== undefined) {
+          // the API server defaults before validation, whatever the discriminator: the other members would be refused
+          this.fail(node, `union "${oneLine(node)}": field "${name}" has a default, which the API server would set for every member (and the rule for the other members forbids it); remove the default and set it in a defaulting webhook or the controller`);
+          return undefined;
+        }
+        const prev = properties[name];
+        if (prev && JSON.stringify(prev) !== JSON.stringify(sc)) {
+          this.fail(node, `union "${oneLine(node)}": field "${name}" has different schemas in two members; give it one type, or different names`);
+          return undefined;
+        }
+        properties[name] = sc;
+      }
+    }
+    const fields = Object.keys(properties).filter((f) => f !== key).sort();
+    const rules = members.map((m, i) => {
+      const value = values[i] as string;
+      const own = Object.keys(m.properties ?? {}).filter((f) => f !== key);
+      const required = (m.required ?? []).filter((f) => f !== key).sort();
+      const forbidden = fields.filter((f) => !own.includes(f));
+      const checks = [...required.map((f) => `has(self.${f})`), ...forbidden.map((f) => `!has(self.${f})`)];
+      const said = [required.length > 0 && `${required.join(", ")} must be set`, forbidden.length > 0 && `${forbidden.join(", ")} must not be set`].filter(Boolean).join(" and ");
+      return checks.length === 0 ? undefined : { rule: `self.${key} != '${value}' || (${checks.join(" && ")})`, message: `when ${key} is "${value}", ${said}` };
+    });
+    const out: JSONSchemaProps = { type: "object", properties, required: [key] };
+    const xv = rules.filter((r): r is { rule: string; message: string } => r !== undefined);
+    if (xv.length > 0) out["x-kubernetes-validations"] = xv;
+    return out;
   }
 
   private refSchema(node: import("ts-morph").TypeReferenceNode, preserve: boolean): JSONSchemaProps {
@@ -252,10 +319,20 @@ export class SchemaBuilder {
     const tn = p.getTypeNode();
     if (!tn) return { schema: this.fail(p, `property "${propName(p)}" needs a type annotation`), required: false };
     const preserve = has(markers, "kubebuilder:pruning:PreserveUnknownFields") || has(markers, "kubebuilder:validation:EmbeddedResource") || has(markers, "kubebuilder:validation:Type");
-    const schema: JSONSchemaProps = { ...this.typeSchema(tn, preserve) };
+    // +kubebuilder:validation:Schemaless: no schema at all for the field (its description stays)
+    const schemaless = has(markers, "kubebuilder:validation:Schemaless");
+    if (schemaless && !has(markers, "kubebuilder:pruning:PreserveUnknownFields")) {
+      const at = markers.find((m) => m.marker.def.name === "kubebuilder:validation:Schemaless") as MarkerAt;
+      this.ctx.errors.add(at.pos, `marker "+kubebuilder:validation:Schemaless" alone makes a CRD the API server rejects (a field without a type is not structural); add +kubebuilder:pruning:PreserveUnknownFields to keep any JSON there (expected form: +kubebuilder:validation:Schemaless with +kubebuilder:pruning:PreserveUnknownFields)`);
+    }
+    const schema: JSONSchemaProps = schemaless ? {} : { ...this.typeSchema(tn, preserve) };
     const doc = docOf(p);
     if (doc !== undefined) schema.description = doc;
+    // the field's own CEL rules come before those of its type, as controller-gen merges them
+    const typeRules = schema["x-kubernetes-validations"];
+    delete schema["x-kubernetes-validations"];
     applyMarkers(schema, markers, this.ctx.errors);
+    if (typeRules) schema["x-kubernetes-validations"] = [...(schema["x-kubernetes-validations"] ?? []), ...typeRules];
     let required = !p.hasQuestionToken();
     if (has(markers, "optional") || has(markers, "kubebuilder:validation:Optional")) required = false;
     if (has(markers, "required") || has(markers, "kubebuilder:validation:Required")) required = true;

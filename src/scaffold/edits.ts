@@ -4,7 +4,10 @@
  */
 import { isSeq, parseDocument, YAMLSeq } from "yaml";
 
-export class ScaffoldEditError extends Error {}
+/** A file the scaffold must edit is not as expected; the message names the file and the fix. */
+export class ScaffoldEditError extends Error {
+  override name = "ScaffoldEditError";
+}
 
 /** `text` with `entry` appended to `resources:` (unchanged when present). */
 export function addKustomizeResource(text: string, entry: string, file = "kustomization.yaml"): string {

@@ -17,6 +17,8 @@ export interface ProjectResource {
   /** The module of the types, relative to the project root (e.g. api/v1/guestbook.types.ts). */
   path?: string;
   api?: { crdVersion: "v1"; namespaced: boolean };
+  /** Served by the project's aggregated API server (src/apiserver) behind an APIService, not by a CRD (see aggregated.ts). */
+  aggregated?: { namespaced: boolean };
   controller?: boolean;
   webhooks?: { defaulting?: boolean; validation?: boolean; conversion?: boolean; spoke?: string[]; webhookVersion: "v1" };
 }

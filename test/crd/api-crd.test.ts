@@ -66,7 +66,7 @@ describe("custom resources over the API", () => {
 
     const strict = await api(cp, "POST", "/apis/api.kubeforge.dev/v1/gizmos?fieldValidation=Strict", { body: { apiVersion: "api.kubeforge.dev/v1", kind: "Gizmo", metadata: { name: "g2", foo: 1 }, spec: { a: 1, b: 2 } } });
     expect(strict.status).toBe(400);
-    expect((strict.json as { message: string }).message).toBe('strict decoding error: unknown field "metadata.foo", unknown field "spec.a", unknown field "spec.b"');
+    expect((strict.json as { message: string }).message).toBe('Gizmo in version "v1" cannot be handled as a Gizmo: strict decoding error: unknown field "metadata.foo", unknown field "spec.a", unknown field "spec.b"');
     const ignore = await api(cp, "POST", "/apis/api.kubeforge.dev/v1/gizmos?fieldValidation=Ignore", { body: { apiVersion: "api.kubeforge.dev/v1", kind: "Gizmo", metadata: { name: "g2" }, spec: { a: 1 } } });
     expect(ignore.status).toBe(201);
     expect(ignore.headers.warning).toBeUndefined();
@@ -173,5 +173,63 @@ describe("custom resources over the API", () => {
       if (Date.now() - start > 3000) throw new Error("CRD not deleted");
     }
     expect((await api(cp, "GET", "/apis/coordination.k8s.io/v1/namespaces/default/leases")).status).toBe(200);
+  });
+
+  it("reports repeated keys of custom resources (JSON and YAML) before the pruned fields, as kube-apiserver", async () => {
+    const embedded = { type: "object", "x-kubernetes-embedded-resource": true, properties: { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" } } };
+    expect((await api(cp, "POST", crdPath, { body: crd("dupes", "Dupe", "Namespaced", { known: { type: "string" }, ports: { type: "array", items: { type: "object", properties: { port: { type: "integer" } } } }, obj: embedded }) })).status).toBe(201);
+    const base = "/apis/api.kubeforge.dev/v1/namespaces/default/dupes";
+    await waitServed(base);
+    const body = (name: string): string =>
+      `{"apiVersion":"api.kubeforge.dev/v1","kind":"Dupe","metadata":{"name":"dupname","name":"${name}","unknownMeta":1},` +
+      `"spec":{"unknown1":1,"unknownDupe":1,"unknownDupe":2,"known":"a","known":"b","ports":[{"port":1,"port":2,"unknownNested":1}],` +
+      `"obj":{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm","unknownEmbeddedMeta":1}}}}`;
+    const strict = await api(cp, "POST", `${base}?fieldValidation=Strict`, { body: body("d1") });
+    expect(strict.status).toBe(400);
+    expect((strict.json as { message: string }).message).toBe(
+      'Dupe in version "v1" cannot be handled as a Dupe: strict decoding error: duplicate field "metadata.name", duplicate field "spec.unknownDupe", duplicate field "spec.known", duplicate field "spec.ports[0].port", ' +
+        'unknown field "metadata.unknownMeta", unknown field "spec.ports[0].unknownNested", unknown field "spec.unknown1", unknown field "spec.unknownDupe", unknown field "spec.obj.metadata.unknownEmbeddedMeta"',
+    );
+    const warned = await api(cp, "POST", base, { body: body("d1") });
+    expect(warned.status).toBe(201);
+    expect(String(warned.headers.warning).split(", 299 - ").length).toBe(9);
+    expect(warned.headers.warning).toContain('"duplicate field \\"spec.known\\""');
+    expect((warned.json as { spec: Record<string, unknown> }).spec).toEqual({ known: "b", ports: [{ port: 2 }], obj: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm" } } });
+
+    const yaml = "apiVersion: api.kubeforge.dev/v1\nkind: Dupe\nmetadata:\n  name: d2\nspec:\n  known: a\n  known: b\n  zz: 1\n";
+    const y = await api(cp, "POST", `${base}?fieldValidation=Strict`, { body: yaml, contentType: "application/yaml" });
+    expect(y.status).toBe(400);
+    expect((y.json as { message: string }).message).toBe('Dupe in version "v1" cannot be handled as a Dupe: strict decoding error: yaml: unmarshal errors:\n  line 7: key "known" already set in map, unknown field "spec.zz"');
+  });
+
+  it("keeps status.storedVersions: a new storage version is appended, a stored version cannot be dropped", async () => {
+    expect((await api(cp, "POST", crdPath, { body: crd("stores", "Store", "Namespaced", {}) })).status).toBe(201);
+    const path = `${crdPath}/stores.api.kubeforge.dev`;
+    type CRD = { spec: { versions: { name: string; storage: boolean }[] }; status: { storedVersions: string[] } };
+    const cur = (await api(cp, "GET", path)).json as CRD;
+    expect(cur.status.storedVersions).toEqual(["v1"]);
+    // make v1beta1 the storage version: both are now stored versions
+    for (const v of cur.spec.versions) v.storage = v.name === "v1beta1";
+    const switched = await api(cp, "PUT", path, { body: cur });
+    expect(switched.status).toBe(200);
+    expect((switched.json as CRD).status.storedVersions).toEqual(["v1", "v1beta1"]);
+    // dropping v1 while objects may still be stored in it is refused
+    const next = switched.json as CRD;
+    next.spec.versions = next.spec.versions.filter((v) => v.name !== "v1");
+    const dropped = await api(cp, "PUT", path, { body: next });
+    expect(dropped.status).toBe(422);
+    expect(dropped.json).toMatchObject({
+      reason: "Invalid",
+      message:
+        'CustomResourceDefinition.apiextensions.k8s.io "stores.api.kubeforge.dev" is invalid: status.storedVersions[0]: Invalid value: "v1": missing from spec.versions; v1 was previously a storage version, and must remain in spec.versions until a storage migration ensures no data remains persisted in v1 and removes v1 from status.storedVersions',
+      details: { causes: [{ reason: "FieldValueInvalid", field: "status.storedVersions[0]" }] },
+    });
+    // after a storage migration drops v1 from the status, it may go
+    const migrated = (await api(cp, "GET", path)).json as CRD;
+    migrated.status.storedVersions = ["v1beta1"];
+    expect((await api(cp, "PUT", `${path}/status`, { body: migrated })).status).toBe(200);
+    const again = (await api(cp, "GET", path)).json as CRD;
+    again.spec.versions = again.spec.versions.filter((v) => v.name !== "v1");
+    expect((await api(cp, "PUT", path, { body: again })).status).toBe(200);
   });
 });

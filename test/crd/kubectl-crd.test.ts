@@ -146,7 +146,7 @@ describe.concurrent.each(kubectlVersions)("kubectl $version: CustomResourceDefin
     const strictFile = await env.file("strict.yaml", widget(ns, "w2", "  name: two\n  foo: 1\n  bar: x\n"));
     const strict = await k.run(["create", "--validate=strict", "-f", strictFile]);
     expect(strict.code).not.toBe(0);
-    expect(strict.stderr).toContain('strict decoding error: unknown field "spec.bar", unknown field "spec.foo"');
+    expect(strict.stderr).toContain('Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.bar", unknown field "spec.foo"');
     const warn = await k.run(["create", "--validate=warn", "-f", strictFile]);
     expect(warn.code).toBe(0);
     expect(warn.stderr).toContain('unknown field "spec.bar"');
@@ -177,6 +177,16 @@ describe.concurrent.each(kubectlVersions)("kubectl $version: CustomResourceDefin
     const m = await k.run(["create", "-f", await env.file("meta-crd.yaml", meta)]);
     expect(m.stderr).toContain("spec.versions[0].schema.openAPIV3Schema.properties[metadata]: Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified");
 
+    // what kube-apiserver refuses in schemas: uniqueItems, patterns Go's regexp does not compile
+    const refused = crdYAML
+      .replace("name: widgets.example.kubeforge.dev", "name: sprockets.example.kubeforge.dev")
+      .replace(/widgets/g, "sprockets")
+      .replace("              name:\n                type: string\n", "              name:\n                type: string\n                pattern: '(?<=a)b'\n              tags:\n                type: array\n                uniqueItems: true\n                items: {type: string}\n");
+    const rr = await k.run(["create", "-f", await env.file("refused-crd.yaml", refused)]);
+    expect(rr.code).not.toBe(0);
+    expect(rr.stderr).toContain("spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[name].pattern: Invalid value: \"(?<=a)b\": must be a valid regular expression, but isn't: error parsing regexp: invalid named capture: `(?<=a)b`");
+    expect(rr.stderr).toContain("spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[tags].uniqueItems: Forbidden: uniqueItems cannot be set to true since the runtime complexity becomes quadratic");
+
     await k.ok(["apply", "-f", await env.file("crd.yaml", crdYAML.replace(/widget/g, "thing").replace(/Widget/g, "Thing").replace("[wg]", "[th]"))]);
     await k.ok(["wait", "--for=condition=Established", "crd/things.example.kubeforge.dev", "--timeout=10s"]);
     const conflict = crdYAML.replace("name: widgets.example.kubeforge.dev", "name: others.example.kubeforge.dev").replace("plural: widgets", "plural: others").replace("singular: widget", "singular: other").replace("kind: Widget", "kind: Thing").replace("[wg]", "[ot]");
@@ -186,5 +196,49 @@ describe.concurrent.each(kubectlVersions)("kubectl $version: CustomResourceDefin
       const na = c.status?.conditions?.find((x) => x.type === "NamesAccepted");
       return na?.status === "False" && na.reason === "KindConflict" && na.message === '"Thing" is already in use';
     }, 5000);
+  });
+
+  it("server-side apply on a custom resource: conflicts between managers, --force-conflicts; --validate=false prunes; scale through get --raw", async () => {
+    const k = env.kubectl;
+    const ns = await env.namespace("gear");
+    const gearCRD = crdYAML.replace(/widget/g, "gear").replace(/Widget/g, "Gear").replace("[wg]", "[gr]").replace("categories: [all]", "categories: []");
+    await k.ok(["apply", "-f", await env.file("gear-crd.yaml", gearCRD)]);
+    await k.ok(["wait", "--for=condition=Established", "crd/gears.example.kubeforge.dev", "--timeout=10s"]);
+    const gear = (name: string, spec: string): string => widget(ns, name, spec).replace("kind: Widget", "kind: Gear");
+
+    // two field managers: the second one's change of a field the first owns is a conflict
+    const alice = await k.run(["apply", "--server-side", "--field-manager=alice", "-f", await env.file("gear-alice.yaml", gear("g1", "  name: one\n  replicas: 3\n"))]);
+    expect(alice.code, alice.stderr).toBe(0);
+    expect(alice.stdout).toBe("gear.example.kubeforge.dev/g1 serverside-applied\n");
+    const bobFile = await env.file("gear-bob.yaml", gear("g1", "  name: one\n  replicas: 4\n  mode: b\n"));
+    const conflict = await k.run(["apply", "--server-side", "--field-manager=bob", "-f", bobFile]);
+    expect(conflict.code).toBe(1);
+    expect(conflict.stderr).toContain('Apply failed with 1 conflict: conflict with "alice": .spec.replicas');
+    expect(conflict.stderr).toContain("--force-conflicts");
+    expect(await k.ok(["-n", ns, "get", "gear", "g1", "-o", "jsonpath={.spec.replicas}/{.spec.mode}"])).toBe("3/a");
+    // forcing takes the field over
+    const forced = await k.run(["apply", "--server-side", "--field-manager=bob", "--force-conflicts", "-f", bobFile]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toBe("gear.example.kubeforge.dev/g1 serverside-applied\n");
+    const g1 = await k.json<{ spec: { replicas: number; mode: string }; metadata: { managedFields: { manager: string; operation: string; fieldsV1: { "f:spec"?: Record<string, unknown> } }[] } }>(["-n", ns, "get", "gear", "g1", "--show-managed-fields"]);
+    expect([g1.spec.replicas, g1.spec.mode]).toEqual([4, "b"]);
+    const owners = Object.fromEntries(g1.metadata.managedFields.map((m) => [m.manager, Object.keys(m.fieldsV1["f:spec"] ?? {}).sort()]));
+    expect(owners).toEqual({ alice: ["f:name"], bob: ["f:mode", "f:name", "f:replicas"] });
+
+    // --validate=false: an unknown field is accepted without a warning, and pruned
+    const loose = await k.run(["create", "--validate=false", "-f", await env.file("gear-loose.yaml", gear("g2", "  name: two\n  bogus: true\n"))]);
+    expect(loose.code, loose.stderr).toBe(0);
+    expect(loose.stdout).toBe("gear.example.kubeforge.dev/g2 created\n");
+    expect(loose.stderr).toBe("");
+    expect(await k.ok(["-n", ns, "get", "gear", "g2", "-o", "jsonpath={.spec}"])).toBe('{"mode":"a","name":"two","replicas":2}');
+
+    // the scale subresource as autoscaling/v1 Scale after kubectl scale
+    expect(await k.ok(["-n", ns, "scale", "gear", "g1", "--replicas=6"])).toBe("gear.example.kubeforge.dev/g1 scaled\n");
+    await k.ok(["-n", ns, "patch", "gear", "g1", "--subresource=status", "--type=merge", "-p", '{"status":{"replicas":5,"selector":"app=gear"}}']);
+    const scale = JSON.parse(await k.ok(["get", "--raw", `/apis/example.kubeforge.dev/v1/namespaces/${ns}/gears/g1/scale`])) as Record<string, unknown> & { metadata: Record<string, unknown> };
+    expect(scale).toMatchObject({ kind: "Scale", apiVersion: "autoscaling/v1", metadata: { name: "g1", namespace: ns }, spec: { replicas: 6 }, status: { replicas: 5, selector: "app=gear" } });
+    expect(scale.metadata.resourceVersion).toEqual(expect.any(String));
+
+    await k.ok(["delete", "crd", "gears.example.kubeforge.dev", "--timeout=20s"]);
   });
 });

@@ -137,7 +137,7 @@ describe.concurrent.each(kubectlVersions)("kubectl $version: explain and schema 
     expect(v2).toMatch(/\n {3}cronSpec\t<string> -required-\n {5}The schedule in Cron format/);
     expect(v2).toMatch(/\n {3}replicas\t<integer>\n {5}How many copies run at once\./);
 
-    // replace, not apply: re-applying a CRD needs strategic merge patch for CustomResourceDefinitions (not served yet)
+    // replace the CRD wholesale (kubectl apply would work too: CRDs take strategic merge patches, lists replaced)
     await k.ok(["replace", "-f", await env.file("crontab-crd-2.yaml", crdYAML(imageField))]);
     const after = await k.ok(["explain", "crontabs.spec"]);
     expect(after).toMatch(/\n {2}image\t<string>\n {4}The container image the cron tab runs\.\n/);

@@ -16,6 +16,8 @@ interface HookSpec {
   /** Label the namespace must carry (namespaceSelector matchLabels {webhook-test: <value>}). */
   nsLabel: string;
   resources?: string[];
+  /** rules[].scope (absent: not sent, the server defaults "*"). */
+  scope?: string;
   operations?: string[];
   sideEffects?: string;
   failurePolicy?: string;
@@ -43,6 +45,7 @@ describe.each(kubectlVersions)("kubectl $version: webhooks", (v) => {
           `  - name: ${h.name}\n` +
           clientConfig(h) +
           `    rules:\n    - operations: [${(h.operations ?? ["CREATE"]).join(", ")}]\n      apiGroups: [""]\n      apiVersions: [v1]\n      resources: [${(h.resources ?? ["configmaps"]).join(", ")}]\n` +
+          (h.scope ? `      scope: ${h.scope}\n` : "") +
           `    namespaceSelector:\n      matchLabels: {webhook-test: ${h.nsLabel}}\n` +
           (h.objectSelector ? `    objectSelector:\n      matchLabels: ${JSON.stringify(h.objectSelector)}\n` : "") +
           `    sideEffects: ${h.sideEffects ?? "None"}\n    admissionReviewVersions: [v1]\n` +
@@ -215,7 +218,15 @@ describe.each(kubectlVersions)("kubectl $version: webhooks", (v) => {
   });
 
   it("kubectl's strict field validation accepts rules[].resources and scope", async () => {
-    await apply(configYAML("ValidatingWebhookConfiguration", "strict", [{ name: "strict.kubeforge.dev", path: "/validate", nsLabel: "strict" }]));
+    const yaml = configYAML("ValidatingWebhookConfiguration", "strict", [{ name: "strict.kubeforge.dev", path: "/validate", nsLabel: "strict", resources: ["configmaps", "pods/status"], scope: "Namespaced" }]);
+    expect(yaml).toContain("      scope: Namespaced\n");
+    const r = await env.kubectl.run(["apply", "--validate=strict", "-f", await env.file("strict-config.yaml", yaml)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe("validatingwebhookconfiguration.admissionregistration.k8s.io/strict created\n");
+    expect(r.stderr).not.toContain("unknown field");
+    const got = await env.kubectl.json<{ webhooks: { rules: Record<string, unknown>[] }[] }>(["get", "validatingwebhookconfiguration", "strict"]);
+    expect(got.webhooks[0]?.rules).toEqual([{ operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["configmaps", "pods/status"], scope: "Namespaced" }]);
+    await env.kubectl.ok(["delete", "validatingwebhookconfiguration", "strict"]);
   });
 
   describe("CRD conversion webhook", () => {

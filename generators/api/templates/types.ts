@@ -32,8 +32,8 @@ export interface <%= kind %>Status {
  * <%= kind %> is the Schema for the <%= plural %> API.
  * +kubebuilder:object:root=true
  * +kubebuilder:subresource:status
-<% if (!namespaced) { -%>
- * +kubebuilder:resource:scope=Cluster
+<% if (!namespaced || customPlural) { -%>
+ * +kubebuilder:resource:<%= [customPlural && `path=${plural}`, !namespaced && "scope=Cluster"].filter(Boolean).join(",") %>
 <% } -%>
  */
 export interface <%= kind %> extends KubeObject {

@@ -1,6 +1,11 @@
-/** Reading and decoding request bodies: a size limit (413 above 3 MiB) and JSON / YAML parsing with 400s. */
+/**
+ * Reading and decoding request bodies: a size limit (413 above 3 MiB) and JSON / YAML parsing with 400s. As Go's
+ * decoders, a repeated key keeps its last value; what fieldValidation needs to report it later is remembered per
+ * decoded object (`decodedDuplicates`), and only looked at when fieldValidation asks.
+ */
 import type { IncomingMessage } from "node:http";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument, type Document } from "yaml";
+import { jsonHasDuplicateKeys, jsonKeyEvents, maxStrictErrors, yamlDuplicateKeys, type KeyEvent } from "./duplicates.js";
 import { newBadRequest, newRequestEntityTooLarge, newUnsupportedMediaType } from "../../core/errors.js";
 import { decodeKubernetesProtobuf, ProtobufDecodeError, protobufContentType } from "../protobuf/decode.js";
 
@@ -43,24 +48,59 @@ export function summarize(body: Buffer, max = 30): string {
   return body.length > max ? `${hex}...` : hex;
 }
 
+type BodySource = { format: "json"; text: string } | { format: "yaml"; doc: Document; lines: LineCounter };
+
+/** The text (JSON) or syntax tree (YAML) each decoded object came from. */
+const sources = new WeakMap<object, BodySource>();
+
+/** Repeated keys of a decoded body, as strict decoding reports them. */
+export interface DecodedDuplicates {
+  format: "json" | "yaml";
+  /** JSON: `duplicate field "spec.a"` messages; YAML: `line 3: key "a" already set in map` lines. */
+  duplicates: string[];
+  /** JSON with repeats: every key in document order (to place the repeats among unknown fields). */
+  keys?: KeyEvent[];
+}
+
+/**
+ * The repeated keys of the body `obj` was decoded from; undefined when `obj` is not a decoded body (a patch
+ * result, an in-process object). Computed on demand: a cheap check first, the full scan only when keys repeat.
+ */
+export function decodedDuplicates(obj: unknown): DecodedDuplicates | undefined {
+  const src = typeof obj === "object" && obj !== null ? sources.get(obj) : undefined;
+  if (!src) return undefined;
+  if (src.format === "yaml") return { format: "yaml", duplicates: yamlDuplicateKeys(src.doc, src.lines) };
+  if (!jsonHasDuplicateKeys(src.text, obj)) return { format: "json", duplicates: [] };
+  const keys = jsonKeyEvents(src.text);
+  const msgs = new Set<string>();
+  for (const e of keys) if (e.duplicate && msgs.size < maxStrictErrors) msgs.add(`duplicate field "${e.path}"`);
+  return { format: "json", duplicates: [...msgs], keys };
+}
+
 /** Parses JSON, YAML or protobuf; a parse failure is a 400 with the parser's message. */
 export function decodeBody(body: Buffer, format: "json" | "yaml" | "protobuf", expectedKind: string): unknown {
   if (format === "protobuf") return decodeProtobufBody(body, expectedKind);
   const text = body.toString("utf8");
   if (format === "json") {
+    let out: unknown;
     try {
-      return JSON.parse(text) as unknown;
+      out = JSON.parse(text) as unknown;
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       throw newBadRequest(`the object provided is unrecognized (must be of type ${expectedKind}): couldn't get version/kind; json parse error: ${msg} (${summarize(body)})`);
     }
+    if (typeof out === "object" && out !== null) sources.set(out, { format: "json", text });
+    return out;
   }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, lineCounter: lines });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     throw newBadRequest(`the object provided is unrecognized (must be of type ${expectedKind}): couldn't get version/kind; yaml: ${e?.message ?? "invalid YAML"} (${summarize(body)})`);
   }
-  return doc.toJS() as unknown;
+  const out = doc.toJS() as unknown;
+  if (typeof out === "object" && out !== null) sources.set(out, { format: "yaml", doc, lines });
+  return out;
 }
 
 /** Parses a JSON or YAML patch document without kind checks. */

@@ -1,7 +1,8 @@
 /**
  * Unknown-field detection against a kind's OpenAPI schema: the paths of fields an object carries that its
  * schema does not declare — what kube-apiserver's strict decoder reports for built-in kinds
- * (`spec.foo`, `spec.template.spec.containers[0].bar`), in document order.
+ * (`spec.foo`, `spec.template.spec.containers[0].bar`), in document order — or, for what Go decodes from a map
+ * (a YAML body converted to JSON, a merge patch's result), with each object's keys sorted.
  *
  * Objects whose schema declares neither properties nor additionalProperties (RawExtension, FieldsV1), and
  * schemas with `x-kubernetes-preserve-unknown-fields`, accept anything below them.
@@ -21,28 +22,33 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Unknown field paths of `value` against the definition `root` in `defs` (empty when `root` is not defined). */
-export function unknownFields(defs: Readonly<Definitions>, root: string, value: unknown): string[] {
+/**
+ * Unknown field paths of `value` against the definition `root` in `defs` (empty when `root` is not defined);
+ * `sortedKeys` visits each object's keys in sorted order instead of document order.
+ */
+export function unknownFields(defs: Readonly<Definitions>, root: string, value: unknown, sortedKeys = false): string[] {
   const out: string[] = [];
-  walk(defs, defs[root], value, "", out);
+  walk(defs, defs[root], value, "", out, sortedKeys);
   return out;
 }
 
-function walk(defs: Readonly<Definitions>, schema: Schema | undefined, value: unknown, path: string, out: string[]): void {
+function walk(defs: Readonly<Definitions>, schema: Schema | undefined, value: unknown, path: string, out: string[], sortedKeys: boolean): void {
   const s = resolve(defs, schema);
   if (!s || s["x-kubernetes-preserve-unknown-fields"] === true) return;
   if (Array.isArray(value)) {
-    if (s.items) value.forEach((v, i) => walk(defs, s.items, v, `${path}[${i}]`, out));
+    if (s.items) value.forEach((v, i) => walk(defs, s.items, v, `${path}[${i}]`, out, sortedKeys));
     return;
   }
   if (!isPlainObject(value)) return;
   const props = s.properties;
   const extra = typeof s.additionalProperties === "object" ? s.additionalProperties : undefined;
   if (!props && !extra) return;
-  for (const [k, v] of Object.entries(value)) {
+  const keys = Object.keys(value);
+  if (sortedKeys) keys.sort();
+  for (const k of keys) {
     const child = path ? `${path}.${k}` : k;
     const p = props?.[k] ?? extra;
-    if (p) walk(defs, p, v, child, out);
+    if (p) walk(defs, p, value[k], child, out, sortedKeys);
     else if (s.additionalProperties !== true) out.push(child);
   }
 }

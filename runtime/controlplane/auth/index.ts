@@ -31,7 +31,7 @@ import { TokenSigner } from "./tokens.js";
 export class ControlPlaneAuth {
   /** Signs and verifies service account tokens (key generated per control plane). */
   readonly signer = new TokenSigner();
-  private wired: { authenticator: RequestAuthenticator; authorizer: Authorizer; policy: RBACPolicy; aggregator: ClusterRoleAggregator; clusterRoles: Store; clusterRoleBindings: Store } | undefined;
+  private wired: { authenticator: RequestAuthenticator; authorizer: Authorizer; policy: RBACPolicy; aggregator: ClusterRoleAggregator; clusterRoles: Store; clusterRoleBindings: Store; roles: Store } | undefined;
 
   /** The serviceaccounts/token subresource (stores resolved per request). */
   tokenSubresource(server: APIServer): { info: SubresourceInfo; handler: SubresourceHandler } {
@@ -47,8 +47,9 @@ export class ControlPlaneAuth {
     };
     const clusterRoles = store(rbacGroup, "clusterroles");
     const clusterRoleBindings = store(rbacGroup, "clusterrolebindings");
+    const roles = store(rbacGroup, "roles");
     const policy = new RBACPolicy({
-      roles: store(rbacGroup, "roles").storage,
+      roles: roles.storage,
       clusterRoles: clusterRoles.storage,
       roleBindings: store(rbacGroup, "rolebindings").storage,
       clusterRoleBindings: clusterRoleBindings.storage,
@@ -62,7 +63,7 @@ export class ControlPlaneAuth {
     });
     for (const r of [...authenticationResources(authenticator), ...authorizationResources(authorizer)]) server.installCreateOnlyResource(r.def, r.handler);
     server.admission.add(rbacEscalationPlugin(authorizer));
-    this.wired = { authenticator, authorizer, policy, aggregator: new ClusterRoleAggregator(policy, clusterRoles), clusterRoles, clusterRoleBindings };
+    this.wired = { authenticator, authorizer, policy, aggregator: new ClusterRoleAggregator(policy, clusterRoles), clusterRoles, clusterRoleBindings, roles };
   }
 
   private get parts(): NonNullable<ControlPlaneAuth["wired"]> {
@@ -82,7 +83,7 @@ export class ControlPlaneAuth {
   async start(): Promise<void> {
     const p = this.parts;
     await p.policy.start();
-    await ensureBootstrapPolicy(p.clusterRoles, p.clusterRoleBindings);
+    await ensureBootstrapPolicy(p.clusterRoles, p.clusterRoleBindings, p.roles);
     p.aggregator.start();
     await p.aggregator.idle();
   }

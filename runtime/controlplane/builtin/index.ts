@@ -2,6 +2,7 @@
 import type { ResourceDefinition } from "../../apiserver/resource.js";
 import { admissionRegistrationResources } from "./admissionregistration/index.js";
 import { apiextensionsResources } from "./apiextensions/index.js";
+import { apiRegistrationResources } from "./apiregistration/index.js";
 import { appsResources } from "./apps/index.js";
 import { coordinationResources } from "./coordination/index.js";
 import { createCoreResources, ServiceAllocator } from "./core/index.js";
@@ -10,7 +11,7 @@ import { rbacResources } from "./rbac/index.js";
 
 /** A fresh set per control plane (each has its own Service IP and port allocations). */
 export function builtinResources(alloc: ServiceAllocator = new ServiceAllocator()): readonly ResourceDefinition[] {
-  return [...createCoreResources(alloc), ...appsResources, ...eventsResources, ...rbacResources, ...coordinationResources, ...admissionRegistrationResources, ...apiextensionsResources];
+  return [...createCoreResources(alloc), ...appsResources, ...eventsResources, ...rbacResources, ...coordinationResources, ...admissionRegistrationResources, ...apiextensionsResources, ...apiRegistrationResources];
 }
 
 export { ServiceAllocator };

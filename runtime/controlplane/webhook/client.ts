@@ -54,8 +54,8 @@ function goJSONError(text: string): string {
 
 const unknownAuthority = new Set(["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_GET_ISSUER_CERT", "CERT_SIGNATURE_FAILURE"]);
 
-/** A Node network/TLS error as Go's transport would word it. */
-function goTransportError(err: unknown, host: string, port: number): string {
+/** A Node network/TLS error as Go's transport would word it (also used by the aggregator's proxy). */
+export function goTransportError(err: unknown, host: string, port: number): string {
   const e = err as NodeJS.ErrnoException & { cert?: PeerCertificate; host?: string };
   const code = e?.code ?? "";
   if (unknownAuthority.has(code)) return "tls: failed to verify certificate: x509: certificate signed by unknown authority";

@@ -32,8 +32,15 @@ function modulePackage(mod: string): string {
   if (mod === "api/resource") return "io.k8s.apimachinery.pkg.api.resource";
   if (mod === "runtime") return "io.k8s.apimachinery.pkg.runtime";
   const [group = "", version = ""] = mod.split("/");
-  return builtinPackage(group === "core" ? "" : group === "apiextensions" ? "apiextensions.k8s.io" : group, version);
+  return builtinPackage(group === "core" ? "" : group === "apiextensions" ? "apiextensions.k8s.io" : group === "apiregistration" ? "apiregistration.k8s.io" : group, version);
 }
+
+/**
+ * Modules kubernetes-types does not have (kube-aggregator's apiregistration.k8s.io): their definitions are built
+ * from @kubernetes/client-node's models alone (descriptions, required properties and types from the model
+ * declarations, formats from the attribute maps).
+ */
+const clientOnlyModules = new Set(["apiregistration/v1"]);
 
 const intOrString = "io.k8s.apimachinery.pkg.util.intstr.IntOrString";
 const special: Definitions = {
@@ -154,7 +161,9 @@ function clientTypeSchema(modName: string, type: string, format: string): Schema
   }
   const model = /^(?:[A-Z][a-z]+)*?V\d+(?:alpha\d+|beta\d+)?([A-Z]\w*)$/.exec(type);
   const name = model?.[1];
-  if (name && loadModule(modName).decls.has(name)) return ref(modName, name);
+  // client-only modules: meta/v1 types by their kubernetes-types declarations, the module's own by their models
+  if (name && clientOnlyModules.has(modName) && !loadModule("meta/v1").decls.has(name) && clientModel(modName, name)) return ref(modName, name);
+  if (name && !clientOnlyModules.has(modName) && loadModule(modName).decls.has(name)) return ref(modName, name);
   if (name && loadModule("meta/v1").decls.has(name)) return ref("meta/v1", name);
   // a type kubernetes-types does not know: accept any object below it
   return { type: "object", "x-kubernetes-preserve-unknown-fields": true };
@@ -212,7 +221,50 @@ function typeSchema(mod: Module, modName: string, node: ts.TypeNode, format: str
   throw new Error(`unsupported type in ${modName}: ${node.getText()}`);
 }
 
+/** A client-node model class's declaration: its description and the properties declared without `?`. */
+function clientDeclaration(cls: string): { description?: string; required: Set<string> } {
+  const required = new Set<string>();
+  const file = ts.createSourceFile(`${cls}.d.ts`, readFileSync(join(clientModelsDir, `${cls}.d.ts`), "utf8"), ts.ScriptTarget.ES2022, true);
+  let description: string | undefined;
+  for (const st of file.statements) {
+    if (!ts.isClassDeclaration(st)) continue;
+    description = docOf(st)?.replace(/\\(['"])/g, "$1");
+    for (const m of st.members) {
+      if (ts.isPropertyDeclaration(m) && !m.questionToken && !m.modifiers?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword)) {
+        required.add(m.name.getText().replace(/^["']|["']$/g, ""));
+      }
+    }
+  }
+  return description ? { description, required } : { required };
+}
+
+/** A definition of a client-only module, from its client-node model. */
+function generateClientOnlyDefinition(modName: string, name: string): void {
+  const model = clientModel(modName, name);
+  if (!model) throw new Error(`no client-node model for ${modName}.${name}`);
+  const decl = clientDeclaration(model.cls);
+  const docs = clientDocs(model.cls);
+  const properties: Record<string, Schema> = {};
+  const required: string[] = [];
+  for (const a of [...model.attrs].sort((x, y) => (x.baseName < y.baseName ? -1 : x.baseName > y.baseName ? 1 : 0))) {
+    const s = clientTypeSchema(modName, a.type, a.format);
+    const doc = docs.get(a.name);
+    properties[a.baseName] = doc ? { description: doc, ...s } : s;
+    if (decl.required.has(a.name)) required.push(a.baseName);
+  }
+  defs[`${modulePackage(modName)}.${name}`] = {
+    ...(decl.description ? { description: decl.description } : {}),
+    type: "object",
+    ...(required.length ? { required } : {}),
+    ...(Object.keys(properties).length ? { properties } : {}),
+  };
+}
+
 function generateDefinition(modName: string, name: string): void {
+  if (clientOnlyModules.has(modName)) {
+    generateClientOnlyDefinition(modName, name);
+    return;
+  }
   const mod = loadModule(modName);
   const decl = mod.decls.get(name);
   if (!decl) throw new Error(`no declaration ${name} in ${modName}`);

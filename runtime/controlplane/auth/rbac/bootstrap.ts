@@ -2,7 +2,8 @@
  * The bootstrap RBAC policy kube-apiserver creates at start (plugin/pkg/auth/authorizer/rbac/bootstrappolicy),
  * trimmed to the roles this control plane's resources need: cluster-admin, the user-facing admin/edit/view
  * (aggregated from system:aggregate-to-*), system:discovery, system:basic-user, system:public-info-viewer and
- * system:auth-delegator, with their default ClusterRoleBindings. Existing objects are left as they are.
+ * system:auth-delegator, with their default ClusterRoleBindings, and the Role
+ * kube-system/extension-apiserver-authentication-reader. Existing objects are left as they are.
  */
 import type { Store } from "../../../apiserver/registry/store.js";
 import { isAlreadyExists } from "../../../core/errors.js";
@@ -107,8 +108,21 @@ export const bootstrapClusterRoleBindings: readonly KubeObject[] = [
   clusterRoleBinding("system:public-info-viewer", ["system:authenticated", "system:unauthenticated"]),
 ];
 
-/** Creates the bootstrap roles and bindings that do not exist yet. */
-export async function ensureBootstrapPolicy(clusterRoles: Store, clusterRoleBindings: Store): Promise<void> {
+/**
+ * Namespaced bootstrap roles (NamespaceRoles): kube-system/extension-apiserver-authentication-reader lets
+ * extension API servers read the ConfigMap that says how to trust the front proxy and client certificates.
+ */
+export const bootstrapNamespaceRoles: readonly KubeObject[] = [
+  {
+    apiVersion: rbacAPIVersion,
+    kind: "Role",
+    metadata: { name: "extension-apiserver-authentication-reader", namespace: "kube-system", labels: { ...bootstrapLabels }, annotations: { ...autoupdate } },
+    rules: [{ verbs: read, apiGroups: [""], resources: ["configmaps"], resourceNames: ["extension-apiserver-authentication"] }],
+  },
+];
+
+/** Creates the bootstrap roles and bindings that do not exist yet (namespaced roles when `roles` is given; their namespaces must exist). */
+export async function ensureBootstrapPolicy(clusterRoles: Store, clusterRoleBindings: Store, roles?: Store): Promise<void> {
   const ctx = apiserverContext();
   for (const [store, objs] of [
     [clusterRoles, bootstrapClusterRoles],
@@ -120,6 +134,13 @@ export async function ensureBootstrapPolicy(clusterRoles: Store, clusterRoleBind
       } catch (err) {
         if (!isAlreadyExists(err)) throw err;
       }
+    }
+  }
+  for (const obj of roles ? bootstrapNamespaceRoles : []) {
+    try {
+      await roles?.create({ ...ctx, namespace: obj.metadata.namespace ?? "" }, structuredClone(obj));
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
     }
   }
 }

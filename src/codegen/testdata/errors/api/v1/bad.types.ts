@@ -17,6 +17,17 @@ export interface BadSpec {
   h?: Date;
   // +kubebuilder:validation:XValidation:message="no rule"
   i?: string;
+  // +kubebuilder:validation:UniqueItems=true
+  j?: string[];
+  // +kubebuilder:validation:Schemaless
+  k?: unknown;
+  l?:
+    | { kind: "a"; x?: string }
+    | {
+        kind: "b";
+        /** +kubebuilder:default=1 */
+        y?: number;
+      };
 }
 
 /**

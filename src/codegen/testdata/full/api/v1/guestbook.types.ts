@@ -50,7 +50,7 @@ export interface GuestbookSpec {
    */
   ports?: NamedPort[];
   /**
-   * +kubebuilder:validation:UniqueItems=true
+   * +kubebuilder:validation:UniqueItems=false
    * +listType=set
    */
   aliases?: string[];
@@ -97,6 +97,25 @@ export interface GuestbookSpec {
   // +kubebuilder:validation:Optional
   period: number;
   weights?: Array<Int32>;
+  /**
+   * Required although optional in TypeScript.
+   * +kubebuilder:validation:Required
+   */
+  contact?: string;
+  // +structType=atomic
+  endpoint?: { host: string; path?: string };
+  /**
+   * Any JSON: no schema at all.
+   * +kubebuilder:validation:Schemaless
+   * +kubebuilder:pruning:PreserveUnknownFields
+   */
+  raw?: unknown;
+  /**
+   * +kubebuilder:title=Zone
+   * +kubebuilder:example={eu-west-1}
+   * +kubebuilder:default={a,b}
+   */
+  zones?: string[];
 }
 
 /** GuestbookStatus defines the observed state of Guestbook. */

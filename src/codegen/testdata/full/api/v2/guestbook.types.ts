@@ -1,8 +1,10 @@
 import type { Int32, ObjectMeta } from "../../../../../../runtime/api/types.js";
+import type { Source } from "./source.js";
 
 export interface GuestbookSpec {
   /** +kubebuilder:validation:Minimum=0 */
   size: Int32;
+  source?: Source;
 }
 
 /**

@@ -1,0 +1,3 @@
+// +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;lst;watch
+// +kubebuilder:rbac:groups=apps,resources=deployments/status,verbs=fetch
+export class BadReconciler {}
