@@ -67,6 +67,7 @@ export async function benchCrud(t: Targets, rec: Recorder, o: CrudOptions, log: 
           }
         : {},
       "client-node": {},
+      direct: {},
     };
 
     // targets interleaved run by run, so that background load on the machine hits every target alike

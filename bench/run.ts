@@ -5,6 +5,7 @@
 import { performance } from "node:perf_hooks";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
+import { benchAggregator } from "./aggregator.js";
 import { benchBigList } from "./biglist.js";
 import { benchClientNode } from "./clientnode.js";
 import { benchCRDValidation } from "./crd-validation.js";
@@ -27,8 +28,10 @@ const onlyRuntime = process.env.BENCH_ONLY === "runtime";
 const onlyCRDValidation = process.env.BENCH_ONLY === "crd-validation";
 /** BENCH_ONLY=scaffold: only benchmark 9 (the scaffolder; needs npm and the registry or npm's cache); BENCH_SKIP=scaffold: all but 9. */
 const onlyScaffold = process.env.BENCH_ONLY === "scaffold";
+/** BENCH_ONLY=aggregator: only benchmark 10 (through the aggregator vs direct). */
+const onlyAggregator = process.env.BENCH_ONLY === "aggregator";
 const skipScaffold = process.env.BENCH_SKIP === "scaffold";
-const runAll = !onlyRuntime && !onlyCRDValidation && !onlyScaffold;
+const runAll = !onlyRuntime && !onlyCRDValidation && !onlyScaffold && !onlyAggregator;
 const config = {
   startup: { processes: 3, startsPerProcess: quick ? 3 : 6, etcdRuns: 3 },
   memory: { pods: 10_000, runs: quick ? 1 : 3 },
@@ -40,6 +43,7 @@ const config = {
   informerSync: { pods: quick ? 10_000 : 60_000, runs: quick ? 1 : 3 },
   reconcile: { objects: 1_000, runs: quick ? 1 : 3 },
   crdValidation: { objects: quick ? 500 : 5_000, creates: quick ? 100 : 500, runs: quick ? 1 : 5 },
+  aggregator: { concurrencies: [1, 8], runs: quick ? 1 : 5, durationMs: quick ? 200 : 1000, listSize: 100, watchers: 8, watchEvents: quick ? 100 : 500, openWatches: quick ? 50 : 200 },
   scaffold: { kinds: quick ? 10 : 50, groups: quick ? 2 : 5, generateRuns: quick ? 1 : 5, testRuns: quick ? 1 : 3 },
 };
 const out = resolve(process.cwd(), "bench/results/latest.json");
@@ -94,6 +98,11 @@ async function main(): Promise<void> {
   if (runAll || onlyCRDValidation) {
     log("\n8. CRD validation: a 50-field schema with 5 CEL rules vs. the same schema without rules");
     await benchCRDValidation(rec, config.crdValidation, log);
+  }
+
+  if (runAll || onlyAggregator) {
+    log("\n10. aggregated API server through the aggregator vs called directly (get, list, watch, heap per open watch)");
+    await benchAggregator(rec, config.aggregator, log);
   }
 
   if ((runAll && !skipScaffold) || onlyScaffold) {

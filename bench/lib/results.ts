@@ -1,7 +1,8 @@
 /** What every benchmark records: per target, the median of several runs of named metrics (units in the name). */
 import { medianOf } from "./stats.js";
 
-export type TargetName = "kubeforge" | "node-https" | "etcd" | "client-node";
+/** "direct": benchmark 10's peer, the aggregated server called without the aggregator. */
+export type TargetName = "kubeforge" | "node-https" | "etcd" | "client-node" | "direct";
 
 export interface Measurement {
   bench: string;

@@ -100,7 +100,7 @@ describe("scaffolded aggregated API", { timeout: 600_000 }, () => {
     expect(existsSync(join(proj, "dist/src/apiserver/main.js"))).toBe(true);
     const test = await run("npm", ["test"], proj, 300_000);
     expect(test.code, test.stdout + test.stderr).toBe(0);
-    expect(test.stdout).toContain("src/apiserver/registry/v1alpha1/flunder.test.ts (2 tests)");
+    expect(test.stdout.replace(/\u001b\[[0-9;]*m/g, "")).toContain("src/apiserver/registry/v1alpha1/flunder.test.ts (2 tests)");
   });
 
   it("renders config/default with kubectl kustomize: APIService to the prefixed Service, auth bindings, etcd", async () => {
